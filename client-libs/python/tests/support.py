@@ -31,7 +31,7 @@ def load_vector(name):
 
 class TempDir:
     def __enter__(self):
-        self.path = tempfile.mkdtemp(prefix="dvic_log_test_")
+        self.path = tempfile.mkdtemp(prefix="dvictest-")
         return self.path
 
     def __exit__(self, *exc):
