@@ -26,8 +26,16 @@ function loadVector(name) {
   };
 }
 
+const made = [];
+process.on('exit', () => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh directory, removed with its content when the test process exits. */
 function tempDir() {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'dvictest-'));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dvictest-'));
+  made.push(dir);
+  return dir;
 }
 
 /** The parsed lines of a log file, header excluded. */
