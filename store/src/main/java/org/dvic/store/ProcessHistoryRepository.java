@@ -20,7 +20,7 @@ public final class ProcessHistoryRepository {
 
     public ProcessHistoryRepository(CqlSession session, String keyspace) {
         this.session = session;
-        this.insert = session.prepare("INSERT INTO " + keyspace + ".process_history (node_id, bucket, ts, token, seq, pid,"
+        this.insert = session.prepare("INSERT INTO " + keyspace + ".process_history (node_id, bucket, ts, demo_token, seq, pid,"
                 + " start_time, demo, exe, state, exit_code, container) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         this.range = session.prepare("SELECT * FROM " + keyspace
                 + ".process_history WHERE node_id = ? AND bucket = ? AND ts >= ? AND ts <= ?");
@@ -39,7 +39,7 @@ public final class ProcessHistoryRepository {
             for (Row row : session.execute(range.bind(nodeId, bucket, Instant.ofEpochMilli(fromMs),
                     Instant.ofEpochMilli(toMs)))) {
                 changes.add(new ProcessState(nodeId, row.getLong("seq"), row.getInstant("ts").toEpochMilli(),
-                        row.getString("token"), row.getLong("pid"), row.getLong("start_time"), row.getString("demo"),
+                        row.getString("demo_token"), row.getLong("pid"), row.getLong("start_time"), row.getString("demo"),
                         row.getString("exe"), ProcessStatus.valueOf(row.getString("state")),
                         row.isNull("exit_code") ? null : row.getInt("exit_code"), row.getString("container")));
             }
