@@ -171,7 +171,8 @@ class Logger {
   void run() {
     std::unique_lock<std::mutex> lock(mutex_);
     while (!closed_) {
-      wake_.wait_for(lock, kFlushInterval);
+      // The predicate matters: a notify sent while we were writing must not be lost.
+      wake_.wait_for(lock, kFlushInterval, [this] { return closed_ || buffered_ >= kEagerFlushBytes; });
       lock.unlock();
       flush();
       lock.lock();

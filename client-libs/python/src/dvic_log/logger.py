@@ -148,7 +148,8 @@ class Logger:
     def _run(self):
         while True:
             with self._lock:
-                if not self._closed:
+                # Checked first: a notify sent while we were writing must not be lost.
+                if not self._closed and self._buffered < EAGER_FLUSH_BYTES:
                     self._wake.wait(FLUSH_INTERVAL_S)
                 closed = self._closed
             try:

@@ -244,7 +244,8 @@ public final class DvicLogger implements AutoCloseable {
             boolean stop;
             lock.lock();
             try {
-                if (!closed) {
+                // Checked first: a signal sent while we were writing must not be lost.
+                if (!closed && buffered < EAGER_FLUSH_BYTES) {
                     wake.await(FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
                 }
                 stop = closed;
