@@ -162,9 +162,11 @@ class Logger {
       ++dropped_.buffer_full;
       return false;
     }
+    const std::size_t before = buffered_;
     buffered_ += line.size();
     lines_.push_back(std::move(line));
-    if (buffered_ >= kEagerFlushBytes) wake_.notify_one();
+    // Once per batch: each notify makes the flusher contend for the mutex.
+    if (before < kEagerFlushBytes && buffered_ >= kEagerFlushBytes) wake_.notify_one();
     return true;
   }
 

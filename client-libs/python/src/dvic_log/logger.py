@@ -84,9 +84,10 @@ class Logger:
                 self._buffer_full += 1
                 return False
             self._lines.append(line)
+            before = self._buffered
             self._buffered += len(line)
-            if self._buffered >= EAGER_FLUSH_BYTES:
-                self._wake.notify()
+            if before < EAGER_FLUSH_BYTES <= self._buffered:
+                self._wake.notify()  # once per batch: each notify makes the flusher contend for the lock
         return True
 
     def trace(self, msg, **fields):

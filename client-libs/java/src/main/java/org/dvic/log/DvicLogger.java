@@ -229,8 +229,10 @@ public final class DvicLogger implements AutoCloseable {
                 return false;
             }
             lines.add(line);
+            long before = buffered;
             buffered += line.length;
-            if (buffered >= EAGER_FLUSH_BYTES) {
+            // Once per batch: each signal makes the flusher contend for the lock.
+            if (before < EAGER_FLUSH_BYTES && buffered >= EAGER_FLUSH_BYTES) {
                 wake.signal();
             }
             return true;
