@@ -5,6 +5,7 @@ import os
 import re
 import stat
 import threading
+import time
 import unittest
 
 from dvic_log import DvicLogHandler, Logger
@@ -95,6 +96,20 @@ class LogCallTest(unittest.TestCase):
             logger = Logger(directory=directory)
             logger.close()
             self.assertFalse(logger.info("late"))
+
+
+class FlusherTest(unittest.TestCase):
+    def test_lines_reach_the_file_without_an_explicit_flush(self):
+        with TempDir() as directory:
+            logger = Logger(directory=directory)
+            logger.info("soon")
+            # Poll rather than assert a time: only "eventually, without flush()" is the contract here.
+            for _ in range(100):
+                if records(logger.path):
+                    break
+                time.sleep(0.05)
+            self.assertEqual([r["msg"] for r in records(logger.path)], ["soon"])
+            logger.close()
 
 
 class ConcurrencyTest(unittest.TestCase):

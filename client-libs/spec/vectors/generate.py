@@ -71,6 +71,7 @@ def fields():
         "one_half": 1.5, "neg_quarter": -0.25, "three": 3.0, "neg_zero": -0.0, "tenth": 0.1,
         "e21": 1e21, "e20": 1e20, "e_minus_7": 1e-7, "e_minus_6": 1e-6, "mixed": 123456.789,
         "tiny": 5e-324, "huge": 1.7976931348623157e308, "small": 2.5e-8, "third": 1 / 3, "big_frac": 1.2345678901234567e21,
+        "pow2_edge": 2.0 ** -1017,  # shortest form rounds away from the nearest: 7.120236347223045e-307
     }
     return {"description": "field value types, float formatting, order kept",
             "calls": [call(1, "INFO", "scalars", fields=values), call(2, "DEBUG", "floats", fields=floats)]}

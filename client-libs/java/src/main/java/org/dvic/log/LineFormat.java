@@ -227,6 +227,28 @@ final class LineFormat {
         return size;
     }
 
+    /**
+     * The decimal with the fewest digits that reads back as {@code abs}, the closer one if two
+     * qualify (ECMAScript's rule). Java 17's Double.toString is not always the shortest; and
+     * rounding to nearest alone misses the rounded-away candidate that works next to a power of two.
+     */
+    private static BigDecimal shortestDecimal(double abs) {
+        BigDecimal exact = new BigDecimal(abs);
+        for (int precision = 1; precision < 17; precision++) {
+            BigDecimal down = exact.round(new MathContext(precision, RoundingMode.FLOOR));
+            BigDecimal up = exact.round(new MathContext(precision, RoundingMode.CEILING));
+            boolean downWorks = down.doubleValue() == abs;
+            boolean upWorks = up.doubleValue() == abs;
+            if (downWorks && upWorks) {
+                return exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
+            }
+            if (downWorks || upWorks) {
+                return downWorks ? down : up;
+            }
+        }
+        return exact.round(new MathContext(17, RoundingMode.HALF_EVEN)); // 17 digits always read back
+    }
+
     /** ECMAScript Number::toString of the shortest round-trip decimal (FORMAT.md §5). */
     static String formatDouble(double d) {
         if (Double.isNaN(d)) {
@@ -239,17 +261,7 @@ final class LineFormat {
             return "0";
         }
         double abs = Math.abs(d);
-        // Java 17's Double.toString is not always the shortest form: search for it instead.
-        BigDecimal exact = new BigDecimal(abs);
-        BigDecimal shortest = exact;
-        for (int precision = 1; precision <= 17; precision++) {
-            BigDecimal rounded = exact.round(new MathContext(precision, RoundingMode.HALF_EVEN));
-            if (rounded.doubleValue() == abs) {
-                shortest = rounded;
-                break;
-            }
-        }
-        shortest = shortest.stripTrailingZeros();
+        BigDecimal shortest = shortestDecimal(abs).stripTrailingZeros();
         String digits = shortest.unscaledValue().toString();
         int k = digits.length();
         int n = k - shortest.scale(); // value = 0.digits * 10^n
