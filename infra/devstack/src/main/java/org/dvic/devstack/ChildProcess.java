@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * (Ctrl-C, SIGKILL of the build, a crash), so an interrupted build leaves nothing running. Stopping
  * sends SIGTERM to the whole group, then SIGKILL after a grace period.
  */
-final class ChildProcess implements AutoCloseable {
+public final class ChildProcess implements AutoCloseable {
     /*
      * $1 is the parent pid to watch; the rest is the server command. The server runs in the
      * background so the shell can poll; a TERM to the group reaches both, and the trap makes the
@@ -41,13 +41,13 @@ final class ChildProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static ChildProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path log)
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path log)
             throws IOException {
         return start(name, command, env, workDir, log, ProcessHandle.current().pid());
     }
 
     /** As {@link #start(String, List, Map, Path, Path)}, watching {@code parentPid} instead of this JVM. */
-    static ChildProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path log,
+    public static ChildProcess start(String name, List<String> command, Map<String, String> env, Path workDir, Path log,
                               long parentPid) throws IOException {
         Files.createDirectories(workDir);
         Files.createDirectories(log.getParent());
@@ -60,20 +60,20 @@ final class ChildProcess implements AutoCloseable {
         return new ChildProcess(name, pb.start(), log);
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
     /** The last lines of the server's output, for error messages. */
-    String logTail(int lines) {
+    public String logTail(int lines) {
         try {
             List<String> all = Files.readAllLines(log);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
@@ -83,7 +83,7 @@ final class ChildProcess implements AutoCloseable {
     }
 
     /** SIGTERM to the process group, SIGKILL after {@code grace}; returns when the group is gone. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         if (!process.isAlive()) {
             return;
         }

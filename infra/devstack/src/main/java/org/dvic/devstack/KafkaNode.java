@@ -87,24 +87,33 @@ public final class KafkaNode implements AutoCloseable {
 
     private void awaitReady(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
+        // Wait for the port before making an admin client: it logs every refused connection.
+        while (!Ports.listening(port)) {
+            checkAlive(deadline, timeout);
+            Thread.sleep(200);
+        }
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000))) {
             while (true) {
-                if (!process.isAlive()) {
-                    throw new IllegalStateException("kafka exited during start-up:\n" + process.logTail(30));
-                }
+                checkAlive(deadline, timeout);
                 try {
                     if (!admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty()) {
                         return;
                     }
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                    // not up yet
+                    // listening, not serving yet
                 }
-                if (Instant.now().isAfter(deadline)) {
-                    throw new IllegalStateException("kafka not ready after " + timeout + ":\n" + process.logTail(30));
-                }
-                Thread.sleep(250);
+                Thread.sleep(200);
             }
+        }
+    }
+
+    private void checkAlive(Instant deadline, Duration timeout) {
+        if (!process.isAlive()) {
+            throw new IllegalStateException("kafka exited during start-up:\n" + process.logTail(30));
+        }
+        if (Instant.now().isAfter(deadline)) {
+            throw new IllegalStateException("kafka not ready after " + timeout + ":\n" + process.logTail(30));
         }
     }
 

@@ -6,11 +6,11 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Free loopback ports for engines started by tests, so tests never collide with a running local stack. */
-final class Ports {
+public final class Ports {
     private Ports() {
     }
 
-    static int free() {
+    public static int free() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             socket.setReuseAddress(true);
             return socket.getLocalPort();
@@ -19,7 +19,7 @@ final class Ports {
         }
     }
 
-    static boolean listening(int port) {
+    public static boolean listening(int port) {
         try (java.net.Socket s = new java.net.Socket()) {
             s.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
             return true;

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs every test: the Maven reactor (unit tests, then integration tests on a real Kafka broker
+# and a real Cassandra node started by the test harness), then the client-library suites.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$root"
+start=$(date +%s)
+status=0
+
+echo "=== Maven reactor: unit and integration tests"
+flock /tmp/dvic-maven.lock mvn -B -ntp verify || status=1
+
+echo "=== client libraries: Python, Node, C++"
+bash client-libs/test.sh || status=1
+
+echo "=== test.sh finished in $(( $(date +%s) - start )) s with status $status"
+exit $status
