@@ -22,7 +22,7 @@ class TopicsTest {
                 assertEquals(Topics.NODE_PARTITIONS, t.partitions(), t.name() + " must be co-partitioned");
             }
         }
-        assertEquals(13, names.size());
+        assertEquals(14, names.size());
     }
 
     @Test
@@ -33,7 +33,7 @@ class TopicsTest {
 
     @Test
     void stateTopicsAreCompacted() {
-        for (Topic<?, ?> t : Set.of(Topics.NODE_STATUS, Topics.REGISTRY, Topics.INVENTORY)) {
+        for (Topic<?, ?> t : Set.of(Topics.NODE_STATUS, Topics.PROCESS_STATUS, Topics.REGISTRY, Topics.INVENTORY)) {
             assertTrue(t.compacted(), t.name());
         }
     }

@@ -45,6 +45,13 @@ public final class Topics {
             Duration.ofDays(7), "Agent sockets opened and closed at the gateway, with the close reason.");
     public static final Topic<UUID, NodeStatus> NODE_STATUS = new Topic<>("dvic.node-status", UUID.class,
             NodeStatus.class, NODE_PARTITIONS, null, true, "Liveness transitions; latest per node is its current state.");
+    /**
+     * Demo process state transitions computed by liveness (RUNNING, EXITED, and UNKNOWN while the
+     * node is offline); compacted per process, keyed {@code <nodeId>/<token>} (see {@link #processKey}).
+     */
+    public static final Topic<String, ProcessState> PROCESS_STATUS = new Topic<>("dvic.process-status", String.class,
+            ProcessState.class, NODE_PARTITIONS, null, true,
+            "Demo process state transitions (RUNNING, EXITED, UNKNOWN while offline); latest per process.");
     public static final Topic<UUID, MetricRollup> METRICS_1M = nodeTopic("dvic.metrics-1m", MetricRollup.class,
             Duration.ofDays(7), "Final 1-minute aggregates per node and metric.");
     public static final Topic<UUID, MetricRollup> METRICS_1H = nodeTopic("dvic.metrics-1h", MetricRollup.class,
@@ -61,7 +68,12 @@ public final class Topics {
             Rejected.class, 1, Duration.ofDays(7), false, "Input the edge refused, redacted, with the reason.");
 
     public static final List<Topic<?, ?>> ALL = List.of(HEARTBEATS, METRICS, LOGS, PROCESSES, INVENTORY, SESSIONS,
-            NODE_STATUS, METRICS_1M, METRICS_1H, COMMANDS, COMMAND_EVENTS, REGISTRY, REJECTED);
+            NODE_STATUS, PROCESS_STATUS, METRICS_1M, METRICS_1H, COMMANDS, COMMAND_EVENTS, REGISTRY, REJECTED);
+
+    /** The key of a process on {@link #PROCESS_STATUS}: {@code <nodeId>/<token>}. */
+    public static String processKey(UUID nodeId, String token) {
+        return nodeId + "/" + token;
+    }
 
     private static <V> Topic<UUID, V> nodeTopic(String name, Class<V> valueType, Duration retention,
                                                 String description) {
