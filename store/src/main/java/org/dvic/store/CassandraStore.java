@@ -33,6 +33,9 @@ public final class CassandraStore {
                 // Schema changes on a loaded single node can take longer than the 2 s default.
                 .withDuration(DefaultDriverOption.METADATA_SCHEMA_REQUEST_TIMEOUT, settings.requestTimeout())
                 .withDuration(DefaultDriverOption.CONTROL_CONNECTION_AGREEMENT_TIMEOUT, settings.requestTimeout())
+                // A DDL completes only after the driver refreshed its schema metadata, which it
+                // debounces by 1 s by default: migrations would pay that per statement.
+                .withDuration(DefaultDriverOption.METADATA_SCHEMA_WINDOW, java.time.Duration.ofMillis(20))
                 .build();
         var builder = CqlSession.builder().withConfigLoader(config).withLocalDatacenter(settings.localDatacenter());
         for (InetSocketAddress point : settings.contactPoints()) {
