@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /** The time buckets that bound partitions (DESIGN.md "Storage"); all in UTC. */
 public final class TimeBuckets {
@@ -30,37 +31,29 @@ public final class TimeBuckets {
 
     /** Every day bucket that [from, to] touches, newest first. */
     public static List<LocalDate> days(long fromMs, long toMs) {
-        List<LocalDate> days = new ArrayList<>();
-        for (LocalDate d = day(toMs); !d.isBefore(day(fromMs)); d = d.minusDays(1)) {
-            days.add(d);
-        }
-        return days;
+        return newestFirst(day(fromMs), day(toMs), d -> d.minusDays(1));
     }
 
     /** Every hour bucket that [from, to] touches, newest first. */
     public static List<Instant> hours(long fromMs, long toMs) {
-        List<Instant> hours = new ArrayList<>();
-        for (Instant h = hour(toMs); !h.isBefore(hour(fromMs)); h = h.minus(1, ChronoUnit.HOURS)) {
-            hours.add(h);
-        }
-        return hours;
+        return newestFirst(hour(fromMs), hour(toMs), h -> h.minus(1, ChronoUnit.HOURS));
     }
 
     /** Every month bucket that [from, to] touches, newest first. */
     public static List<LocalDate> months(long fromMs, long toMs) {
-        List<LocalDate> months = new ArrayList<>();
-        for (LocalDate m = month(toMs); !m.isBefore(month(fromMs)); m = m.minusMonths(1)) {
-            months.add(m);
-        }
-        return months;
+        return newestFirst(month(fromMs), month(toMs), m -> m.minusMonths(1));
     }
 
     /** Every year bucket that [from, to] touches, newest first. */
     public static List<LocalDate> years(long fromMs, long toMs) {
-        List<LocalDate> years = new ArrayList<>();
-        for (LocalDate y = year(toMs); !y.isBefore(year(fromMs)); y = y.minusYears(1)) {
-            years.add(y);
+        return newestFirst(year(fromMs), year(toMs), y -> y.minusYears(1));
+    }
+
+    private static <T extends Comparable<? super T>> List<T> newestFirst(T first, T last, UnaryOperator<T> previous) {
+        List<T> buckets = new ArrayList<>();
+        for (T b = last; b.compareTo(first) >= 0; b = previous.apply(b)) {
+            buckets.add(b);
         }
-        return years;
+        return buckets;
     }
 }
