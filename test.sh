@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the Maven reactor (unit tests, then integration tests on a real Kafka broker
-# and a real Cassandra node started by the test harness), then the client-library suites.
+# and a real Cassandra node started by the test harness), then the client-library suites and
+# the dashboard's (svelte-check, Vitest, end-to-end in headless Chromium).
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$root"
@@ -12,6 +13,11 @@ flock /tmp/dvic-maven.lock mvn -B -ntp verify || status=1
 
 echo "=== client libraries: Python, Node, C++"
 bash client-libs/test.sh || status=1
+
+if [ -x dashboard-svelte/test.sh ]; then
+  echo "=== dashboard: svelte-check, Vitest, end-to-end in Chromium"
+  bash dashboard-svelte/test.sh || status=1
+fi
 
 echo "=== test.sh finished in $(( $(date +%s) - start )) s with status $status"
 exit $status
