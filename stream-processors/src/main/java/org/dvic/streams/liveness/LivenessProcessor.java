@@ -90,9 +90,10 @@ final class LivenessProcessor implements Processor<String, Event, String, Event>
                     newest = Math.max(newest, all.next().value.lastSeen());
                 }
             }
-            stored = newest < 0 ? wall : newest;
+            // -1: a fresh start; the clock starts with the first record (which may be an old one of a backlog)
+            stored = newest;
         }
-        newestRecordTs = Math.min(stored, wall);
+        newestRecordTs = stored < 0 ? -1 : Math.min(stored, wall);
         wallAtNewest = wall;
         lastPurgeWall = wall;
     }
@@ -100,6 +101,9 @@ final class LivenessProcessor implements Processor<String, Event, String, Event>
     /** The liveness clock at wall time {@code wall}. */
     long clockAt(long wall) {
         resumeClock(wall);
+        if (newestRecordTs < 0) {
+            return -1; // nothing seen yet: nobody to time out
+        }
         return Math.min(wall, newestRecordTs + Math.max(0, wall - wallAtNewest));
     }
 
@@ -193,6 +197,9 @@ final class LivenessProcessor implements Processor<String, Event, String, Event>
 
     private void check(long wall) {
         long now = clockAt(wall);
+        if (now < 0) {
+            return;
+        }
         clock.put(CLOCK_KEY, now);
         List<KeyValue<String, NodeLiveness>> timedOut = new ArrayList<>();
         try (KeyValueIterator<String, NodeLiveness> all = nodes.all()) {

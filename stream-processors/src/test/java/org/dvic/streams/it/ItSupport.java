@@ -1,0 +1,59 @@
+package org.dvic.streams.it;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.dvic.devstack.junit.TestStack;
+import org.dvic.protocol.event.Event;
+import org.dvic.protocol.json.EventCodec;
+import org.dvic.protocol.topic.Topic;
+import org.dvic.store.StoreSettings;
+import org.dvic.streams.StreamProcessors;
+import org.dvic.streams.liveness.LivenessListener;
+import org.dvic.streams.liveness.LivenessSettings;
+import org.dvic.streams.rollup.RollupTopology;
+import org.dvic.streams.sink.SinkMetrics;
+import org.dvic.streams.sink.SinkSettings;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** Shared wiring of the integration tests: the processors on the test's namespace and keyspace. */
+final class ItSupport {
+    private static final EventCodec CODEC = new EventCodec();
+
+    private ItSupport() {
+    }
+
+    static StreamProcessors.Config config(TestStack stack, Path stateDir, boolean streams, List<String> sinks) {
+        return new StreamProcessors.Config(stack.bootstrapServers(), stack.namespace(),
+                "it-" + UUID.randomUUID().toString().substring(0, 8), stateDir, 1, 1, Duration.ofMillis(100),
+                streams, streams, new LivenessSettings(3, Duration.ofSeconds(30), Duration.ofMillis(200),
+                Duration.ofDays(7)), new RollupTopology.Settings(Duration.ofSeconds(2), Duration.ofSeconds(10)),
+                StoreSettings.local(stack.cassandraPort(), stack.keyspace()), sinks,
+                new SinkSettings(256, 500, Duration.ofSeconds(1)));
+    }
+
+    static StreamProcessors start(StreamProcessors.Config config) {
+        StreamProcessors p = new StreamProcessors(config, LivenessListener.NONE, SinkMetrics.NONE,
+                StreamProcessors.Hooks.NONE);
+        p.start();
+        return p;
+    }
+
+    static KafkaProducer<String, byte[]> producer(TestStack stack) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    static void send(KafkaProducer<String, byte[]> producer, TestStack stack, Topic<?, ?> topic, UUID node,
+                     Event event, Long timestamp) {
+        producer.send(new ProducerRecord<>(stack.topic(topic), null, timestamp, node.toString(), CODEC.encode(event)));
+    }
+}
