@@ -1,0 +1,152 @@
+package org.dvic.agent.collect;
+
+import org.dvic.agent.spool.EventSink;
+import org.dvic.protocol.Limits;
+import org.dvic.protocol.event.MetricSample;
+import oshi.SystemInfo;
+import oshi.hardware.CentralProcessor;
+import oshi.hardware.GlobalMemory;
+import oshi.hardware.HardwareAbstractionLayer;
+import oshi.hardware.NetworkIF;
+import oshi.hardware.Sensors;
+import oshi.hardware.VirtualMemory;
+import oshi.software.os.OSFileStore;
+import oshi.software.os.OperatingSystem;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * One {@link MetricSample} per interval, through OSHI. Names (docs/topics.md lists them):
+ * {@code cpu.total_pct}, {@code cpu.core.<n>.pct}, {@code load.1m|5m|15m}, {@code mem.total_bytes},
+ * {@code mem.used_bytes}, {@code mem.used_pct}, {@code swap.total_bytes}, {@code swap.used_bytes},
+ * {@code disk.<mount>.total_bytes|used_bytes|used_pct}, {@code net.<if>.rx_bytes|tx_bytes} (counters)
+ * and {@code net.<if>.rx_bps|tx_bps}, {@code temp.cpu_c}, {@code proc.count}, {@code uptime.s}.
+ * A reading the machine does not have is absent, never 0: a VM reports 0 °C for its CPU, which
+ * is left out.
+ *
+ * <p>The lists of file systems and interfaces are fetched once and refreshed with the inventory
+ * check ({@link #refreshLists()}); each sample only updates their counters.
+ */
+public final class MetricsCollector implements Runnable {
+    private static final Logger LOG = Logger.getLogger(MetricsCollector.class.getName());
+
+    private final EventSink sink;
+    private final CentralProcessor cpu;
+    private final GlobalMemory memory;
+    private final VirtualMemory swap;
+    private final Sensors sensors;
+    private final OperatingSystem os;
+    private final HardwareAbstractionLayer hal;
+    private long[] prevTicks;
+    private long[][] prevCoreTicks;
+    private volatile List<OSFileStore> stores;
+    private volatile List<NetworkIF> interfaces;
+    private final Map<String, long[]> prevNet = new LinkedHashMap<>();
+    private long prevNetNanos;
+
+    public MetricsCollector(SystemInfo si, EventSink sink) {
+        this.sink = sink;
+        this.hal = si.getHardware();
+        this.os = si.getOperatingSystem();
+        this.cpu = hal.getProcessor();
+        this.memory = hal.getMemory();
+        this.swap = memory.getVirtualMemory();
+        this.sensors = hal.getSensors();
+        this.prevTicks = cpu.getSystemCpuLoadTicks();
+        this.prevCoreTicks = cpu.getProcessorCpuLoadTicks();
+        refreshLists();
+    }
+
+    /** Re-reads which file systems and interfaces exist (they change rarely). */
+    public void refreshLists() {
+        stores = Inventories.disks(os);
+        interfaces = Inventories.interfaces(hal);
+    }
+
+    @Override
+    public void run() {
+        try {
+            Map<String, Double> values = sample();
+            long ts = System.currentTimeMillis();
+            sink.emit(seq -> new MetricSample(sink.nodeId(), seq, ts, values));
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "metrics sample failed", e);
+        }
+    }
+
+    Map<String, Double> sample() {
+        Map<String, Double> v = new LinkedHashMap<>(64);
+        long[] ticks = cpu.getSystemCpuLoadTicks();
+        put(v, "cpu.total_pct", pct(cpu.getSystemCpuLoadBetweenTicks(prevTicks)));
+        prevTicks = ticks;
+        long[][] coreTicks = cpu.getProcessorCpuLoadTicks();
+        double[] cores = cpu.getProcessorCpuLoadBetweenTicks(prevCoreTicks);
+        prevCoreTicks = coreTicks;
+        for (int i = 0; i < cores.length && i < 128; i++) {
+            put(v, "cpu.core." + i + ".pct", pct(cores[i]));
+        }
+        double[] load = cpu.getSystemLoadAverage(3);
+        put(v, "load.1m", load[0]);
+        put(v, "load.5m", load[1]);
+        put(v, "load.15m", load[2]);
+        long total = memory.getTotal();
+        long used = total - memory.getAvailable();
+        put(v, "mem.total_bytes", total);
+        put(v, "mem.used_bytes", used);
+        if (total > 0) {
+            put(v, "mem.used_pct", 100.0 * used / total);
+        }
+        put(v, "swap.total_bytes", swap.getSwapTotal());
+        put(v, "swap.used_bytes", swap.getSwapUsed());
+        for (OSFileStore fs : stores) {
+            if (!fs.updateAttributes() || fs.getTotalSpace() <= 0) {
+                continue;
+            }
+            String name = "disk." + Inventories.metricSegment(fs.getMount());
+            long t = fs.getTotalSpace();
+            long u = t - fs.getUsableSpace();
+            put(v, name + ".total_bytes", t);
+            put(v, name + ".used_bytes", u);
+            put(v, name + ".used_pct", 100.0 * u / t);
+        }
+        long now = System.nanoTime();
+        double seconds = prevNetNanos == 0 ? 0 : (now - prevNetNanos) / 1e9;
+        for (NetworkIF n : interfaces) {
+            if (!n.updateAttributes()) {
+                continue;
+            }
+            String name = "net." + Inventories.metricSegment(n.getName());
+            long rx = n.getBytesRecv();
+            long tx = n.getBytesSent();
+            put(v, name + ".rx_bytes", rx);
+            put(v, name + ".tx_bytes", tx);
+            long[] prev = prevNet.put(n.getName(), new long[]{rx, tx});
+            if (prev != null && seconds > 0 && rx >= prev[0] && tx >= prev[1]) {
+                put(v, name + ".rx_bps", (rx - prev[0]) / seconds);
+                put(v, name + ".tx_bps", (tx - prev[1]) / seconds);
+            }
+        }
+        prevNetNanos = now;
+        double temp = sensors.getCpuTemperature();
+        if (temp > 0 && Double.isFinite(temp)) {
+            put(v, "temp.cpu_c", temp);
+        }
+        put(v, "proc.count", os.getProcessCount());
+        put(v, "uptime.s", os.getSystemUptime());
+        return v;
+    }
+
+    private static double pct(double fraction) {
+        return fraction * 100.0;
+    }
+
+    private static void put(Map<String, Double> v, String name, double value) {
+        if (Double.isFinite(value) && value >= 0 && v.size() < Limits.MAP_ENTRIES && name.length() <= Limits.NAME) {
+            v.put(name, value);
+        }
+    }
+}
