@@ -16,6 +16,7 @@ export interface AppServices {
   commands: CommandTracker;
 }
 
-const KEY = Symbol('dvic.services');
+export const SERVICES_KEY = Symbol('dvic.services');
+const KEY = SERVICES_KEY;
 export const provideServices = (s: AppServices) => setContext(KEY, s);
 export const services = (): AppServices => getContext<AppServices>(KEY);

@@ -41,6 +41,8 @@ export class NodeRow {
   remoteExec = $state(false);
   terminal = $state(false);
   procs = $state.raw<ProcSummary[]>([]);
+  /** False until the demo processes were seen (summary, detail or a live process event). */
+  procsKnown = $state(false);
   latest = $state.raw<Partial<Record<Headline, number>>>({});
   metricTs = $state<number | null>(null);
   /** Bumped when the sparkline rings changed. */
@@ -77,6 +79,7 @@ export class NodeRow {
     const before = this.procMap.get(p.token);
     if (before && before.ts > p.ts) return false;
     this.procMap.set(p.token, p);
+    this.procsKnown = true;
     this.procs = [...this.procMap.values()].sort((a, b) => (a.demo ?? a.exe).localeCompare(b.demo ?? b.exe) || a.token.localeCompare(b.token));
     return !before || before.state !== p.state;
   }
@@ -186,13 +189,30 @@ export class Fleet {
       if (s.lastMetrics && r.metricTs === null) r.pushMetrics(s.lastMetrics.ts, s.lastMetrics.values);
       // Forward-compatible: if the summary carries the demo processes, use them.
       const procs = (s as NodeSummary & { processes?: ProcessEvent[] }).processes;
-      if (Array.isArray(procs)) for (const p of procs) r.setProcess(procFromEvent(p));
+      if (Array.isArray(procs)) {
+        for (const p of procs) r.setProcess(procFromEvent(p));
+        r.procsKnown = true;
+      }
     }
     for (const id of [...this.rows.keys()]) if (!seen.has(id)) this.rows.delete(id);
     this.orderDirty = true;
     this.countsDirty = true;
     this.recompute();
     this.loaded = true;
+  }
+
+  /** Demo processes from a node detail (the fleet snapshot does not carry them). */
+  setProcesses(id: string, procs: ProcessEvent[]): void {
+    const r = this.rows.get(id);
+    if (!r) return;
+    let changed = false;
+    for (const p of procs) changed = r.setProcess(procFromEvent(p)) || changed;
+    r.procsKnown = true;
+    if (changed) {
+      this.orderDirty = true;
+      this.countsDirty = true;
+      this.recompute();
+    }
   }
 
   enqueue(e: LiveEvent): void {
