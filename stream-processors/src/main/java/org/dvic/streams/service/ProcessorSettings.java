@@ -263,9 +263,9 @@ public class ProcessorSettings {
     @ConfigurationProperties("sinks")
     public static class SinkConfig {
         @NotNull
-        private List<@Pattern(regexp = "metrics-raw|metrics-1m|metrics-1h|logs|node-status|process-status|inventory",
+        private List<@Pattern(regexp = "metrics-raw|metrics-1m|metrics-1h|logs|node-status|process-status|inventory|registry",
                 message = "dvic.sinks.enabled: metrics-raw, metrics-1m, metrics-1h, logs, node-status,"
-                        + " process-status, inventory") String> enabled = Sinks.NAMES;
+                        + " process-status, inventory, registry") String> enabled = Sinks.NAMES;
         @Min(1)
         private int maxInFlight = SinkSettings.DEFAULTS.maxInFlight();
         @Min(1)

@@ -15,7 +15,7 @@ import java.util.List;
 /** Every topic the stream processors keep in Cassandra, and the repository that stores it. */
 public final class Sinks {
     public static final List<String> NAMES = List.of("metrics-raw", "metrics-1m", "metrics-1h", "logs", "node-status",
-            "process-status", "inventory");
+            "process-status", "inventory", "registry");
 
     private Sinks() {
     }
@@ -36,6 +36,8 @@ public final class Sinks {
                 new SinkDefinition<>("node-status", Topics.NODE_STATUS, status::save, s -> 1),
                 // Transitions computed by liveness (including UNKNOWN while the node is offline), not raw reports.
                 new SinkDefinition<>("process-status", Topics.PROCESS_STATUS, processes::save, p -> 1),
-                new SinkDefinition<>("inventory", Topics.INVENTORY, nodes::save, i -> 1));
+                new SinkDefinition<>("inventory", Topics.INVENTORY, nodes::save, i -> 1),
+                // Identity columns of the same row; a registry tombstone leaves the row as it was.
+                new SinkDefinition<>("registry", Topics.REGISTRY, nodes::save, r -> 1));
     }
 }

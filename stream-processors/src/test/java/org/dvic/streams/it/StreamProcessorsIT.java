@@ -15,6 +15,7 @@ import org.dvic.protocol.event.MetricSample;
 import org.dvic.protocol.event.NodeStatus;
 import org.dvic.protocol.event.ProcessState;
 import org.dvic.protocol.event.ProcessStatus;
+import org.dvic.protocol.event.RegistryEntry;
 import org.dvic.protocol.event.SessionClosed;
 import org.dvic.protocol.event.SessionOpened;
 import org.dvic.protocol.json.EventCodec;
@@ -63,6 +64,8 @@ class StreamProcessorsIT {
             // over the last three minutes (stamped with their own time), then says goodbye
             ItSupport.send(producer, stack, Topics.SESSIONS, node, new SessionOpened(node, session, minute, "10.0.0.9"),
                     minute);
+            ItSupport.send(producer, stack, Topics.REGISTRY, node, new RegistryEntry(node, RegistryEntry.NodeKind.AGENT,
+                    "demo-01", "MCowBQYDK2VwAyEA", null, Map.of("room", "lab"), false, 60_000L, minute, "admin"), minute);
             ItSupport.send(producer, stack, Topics.INVENTORY, node, new Inventory(node, 1, minute, "demo-01", "Linux",
                     "6.1", "cpu", 4, 1L << 33, List.of(), List.of(), "0.1.0", true, false), minute);
             ItSupport.send(producer, stack, Topics.PROCESSES, node, new ProcessState(node, 2, minute, "tok1", 42, 9,
@@ -107,6 +110,8 @@ class StreamProcessorsIT {
             await().atMost(Duration.ofSeconds(60)).until(() -> nodes.find(node).map(n -> n.inventory() != null)
                     .orElse(false));
             assertEquals("demo-01", nodes.find(node).orElseThrow().inventory().hostname());
+            await().atMost(Duration.ofSeconds(60)).until(() -> "demo-01".equals(nodes.find(node).orElseThrow().name()));
+            assertEquals(Map.of("room", "lab"), nodes.find(node).orElseThrow().labels());
             RollupRepository rollups = new RollupRepository(cql, stack.keyspace(), MetricRollup.Resolution.MINUTE);
             await().atMost(Duration.ofSeconds(60)).until(() -> rollups.range(node, "cpu.total_pct", minute, now)
                     .size() >= 2);
