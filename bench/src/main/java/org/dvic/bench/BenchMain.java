@@ -17,7 +17,7 @@ import java.util.stream.Collectors;
  * runs the benchmark, prints its summary line last and writes {@code bench/results/<name>.json}.
  */
 public final class BenchMain {
-    private static final List<Benchmark> BENCHMARKS = List.of(new BaselineBenchmark());
+    private static final List<Benchmark> BENCHMARKS = List.of(new BaselineBenchmark(), new org.dvic.bench.streams.StreamsBenchmark());
 
     private BenchMain() {
     }
