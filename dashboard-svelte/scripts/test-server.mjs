@@ -26,6 +26,7 @@ const N = Number(opt('nodes', 40));
 const ALL_METRICS = flag('all-metrics');
 const DIST = resolve(opt('dist', join(here, '..', 'dist')));
 const PASSWORD = opt('password', 'synthetic-password');
+const TIMEOUT_MS = Number(opt('timeout-ms', 3000));
 const USERS = { admin: 'admin', operator: 'operator', viewer: 'viewer' };
 
 // ---- deterministic synthetic fleet ----
@@ -155,6 +156,19 @@ function refuse(n, command) {
 const server = createServer(async (req, res) => {
   const url = new URL(req.url, 'http://x');
   const p = url.pathname;
+  // Control hook for checking the e2e test code itself: the node falls silent and goes OFFLINE
+  // after --timeout-ms, like a stopped agent on the real stack.
+  if (p === '/_synthetic/stop' && req.method === 'POST') {
+    const n = byId.get(url.searchParams.get('node'));
+    if (!n) return err(res, 404, 'not_found', 'No such node.');
+    n.silent = true;
+    setTimeout(() => {
+      const t = Date.now();
+      n.status = { ...n.status, state: 'OFFLINE', since: t, reason: 'TIMEOUT', lastSeen: t - TIMEOUT_MS };
+      broadcastFleet(n.status);
+    }, TIMEOUT_MS);
+    return json(res, 204);
+  }
   if (!p.startsWith('/api/')) return serveStatic(p, res);
   if (p === '/api/auth/login' && req.method === 'POST') {
     const b = await body(req);
@@ -302,7 +316,19 @@ function onMessage(ws, text) {
   if (m.op === 'terminal-input') {
     const t = ws.terms.get(m.terminalId);
     if (!t) return fail('not_found', 'no such terminal');
-    termOut(ws, m.terminalId, m.data.replace(/\r/g, '\r\n' + (m.data.includes('\r') ? '$ ' : '')));
+    // a toy line discipline: echo keystrokes; on Enter, `echo X` prints X
+    let outText = '';
+    for (const ch of m.data) {
+      if (ch === '\r') {
+        const line = t.line ?? '';
+        t.line = '';
+        outText += '\r\n' + (line.startsWith('echo ') ? line.slice(5) + '\r\n' : line ? `${line.split(' ')[0]}: synthetic\r\n` : '') + '$ ';
+      } else {
+        t.line = (t.line ?? '') + ch;
+        outText += ch;
+      }
+    }
+    termOut(ws, m.terminalId, outText);
     return;
   }
   if (m.op === 'terminal-resize') return;
@@ -353,6 +379,7 @@ setInterval(() => {
   }
   if (!flag('static') && tickNo % 7 === 0 && nodes.length) {
     const n = nodes[Math.floor(rnd() * nodes.length)];
+    if (n.silent) return;
     const online = n.status.state !== 'ONLINE';
     n.status = { ...n.status, state: online ? 'ONLINE' : 'OFFLINE', since: t0, reason: online ? 'EVENT' : 'TIMEOUT', lastSeen: t0 };
     broadcastFleet(n.status);

@@ -17,5 +17,13 @@ if (typeof window !== 'undefined') {
     removeListener() {},
     dispatchEvent: () => false,
   })) as unknown as typeof window.matchMedia;
-  HTMLCanvasElement.prototype.getContext = (() => null) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+  // a 2D context that accepts every call and draws nothing (uPlot and the sparklines draw)
+  const ctx: object = new Proxy(
+    {},
+    {
+      get: (_t, k) => (k === 'measureText' ? () => ({ width: 0 }) : k === 'canvas' ? undefined : () => undefined),
+      set: () => true,
+    },
+  );
+  HTMLCanvasElement.prototype.getContext = (() => ctx) as unknown as typeof HTMLCanvasElement.prototype.getContext;
 }
