@@ -52,7 +52,7 @@ try {
       const b = window.__bench;
       for (;;) {
         const now = performance.now();
-        const lastEnd = Math.max(b.ready, ...b.longTasks.map((t) => t[1]));
+        const lastEnd = b.longTasks.reduce((m, t) => Math.max(m, t[1]), b.ready);
         if (now - lastEnd >= quiet) return lastEnd;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -69,7 +69,9 @@ try {
     const cdp = await ctx.newCDPSession(page);
     const applied0 = await page.evaluate(() => window.__dvic.fleet.applied);
     const events = [];
-    cdp.on('Tracing.dataCollected', (d) => events.push(...d.value));
+    cdp.on('Tracing.dataCollected', (d) => {
+      for (const e of d.value) events.push(e);
+    });
     const done = new Promise((ok) => cdp.once('Tracing.tracingComplete', ok));
     await cdp.send('Tracing.start', { transferMode: 'ReportEvents', traceConfig: { includedCategories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', '__metadata'] } });
     const t0 = Date.now();
@@ -128,8 +130,12 @@ function mainThreadBusy(events) {
   let best = [];
   for (const list of byThread.values()) if (sum(merge(list)) > sum(merge(best))) best = list;
   const all = events.filter((e) => typeof e.ts === 'number' && e.ts > 0 && e.ph !== 'M');
-  const start = Math.min(...all.map((e) => e.ts));
-  const end = Math.max(...all.map((e) => e.ts + (e.dur ?? 0)));
+  let start = Infinity;
+  let end = -Infinity;
+  for (const e of all) {
+    if (e.ts < start) start = e.ts;
+    if (e.ts + (e.dur ?? 0) > end) end = e.ts + (e.dur ?? 0);
+  }
   return (100 * sum(merge(best))) / (end - start);
 }
 function merge(list) {
