@@ -18,6 +18,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -35,6 +39,12 @@ public final class EventProducer implements AutoCloseable {
     private final AtomicLong inFlight = new AtomicLong();
     private final byte[] gatewayId;
     private volatile LongConsumer latencyObserver = nanos -> { };
+    /** One thread calls send(), in arrival order, so a node's events keep their order and no event loop blocks. */
+    private final ExecutorService sender = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "dvic-gateway-sender");
+        t.setDaemon(true);
+        return t;
+    });
 
     public EventProducer(KafkaSettings kafka, TopicSettings topics, GatewaySettings gateway) {
         Properties p = new Properties();
@@ -49,13 +59,14 @@ public final class EventProducer implements AutoCloseable {
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, kafka.getBufferMemory());
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) kafka.getDeliveryTimeout().toMillis());
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 15_000);
-        // send() must not stall an event loop: the in-flight bound keeps the buffer from filling.
-        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        // send() runs on the sending thread, never on an event loop: it may wait for metadata while
+        // the broker is away; meanwhile the in-flight count grows and sockets stop being read.
+        p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, (int) kafka.getDeliveryTimeout().toMillis());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         this.producer = new KafkaProducer<>(p);
         this.gatewayId = gateway.getId().getBytes(StandardCharsets.UTF_8);
-        warmUp(topics);
+        sender.execute(() -> warmUp(topics));
     }
 
     /** Loads metadata for every topic up front so the first send() of a socket does not wait for it. */
@@ -92,9 +103,19 @@ public final class EventProducer implements AutoCloseable {
             done.complete(null);
             return done;
         }
-        AtomicInteger remaining = new AtomicInteger(records.size());
         long t0 = System.nanoTime();
         inFlight.addAndGet(records.size());
+        try {
+            sender.execute(() -> sendNow(records, done, t0));
+        } catch (RejectedExecutionException e) {
+            inFlight.addAndGet(-records.size());
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
+    private void sendNow(List<ProducerRecord<byte[], byte[]>> records, CompletableFuture<Void> done, long t0) {
+        AtomicInteger remaining = new AtomicInteger(records.size());
         for (ProducerRecord<byte[], byte[]> r : records) {
             try {
                 producer.send(r, (meta, error) -> {
@@ -112,7 +133,6 @@ public final class EventProducer implements AutoCloseable {
                 done.completeExceptionally(e);
             }
         }
-        return done;
     }
 
     /** One record, fire and forget except for the returned future (used for rejects and command events). */
@@ -120,13 +140,25 @@ public final class EventProducer implements AutoCloseable {
         return sendAll(List.of(record));
     }
 
+    /** Waits until every send handed over so far was passed to Kafka, then until Kafka acknowledged it. */
     public void flush() {
+        try {
+            sender.submit(() -> { }).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("sender did not drain: {}", e.toString());
+        }
         producer.flush();
     }
 
     @PreDestroy
     @Override
     public void close() {
+        sender.shutdown();
+        try {
+            sender.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         producer.close(Duration.ofSeconds(10));
     }
 }
