@@ -21,10 +21,10 @@ import java.util.logging.Logger;
 
 /**
  * One {@link MetricSample} per interval, through OSHI. Names (docs/topics.md lists them):
- * {@code cpu.total_pct}, {@code cpu.core.<n>.pct}, {@code load.1m|5m|15m}, {@code mem.total_bytes},
+ * {@code cpu.total_pct}, {@code cpu.core.<n>_pct}, {@code load.1m|5m|15m}, {@code mem.total_bytes},
  * {@code mem.used_bytes}, {@code mem.used_pct}, {@code swap.total_bytes}, {@code swap.used_bytes},
  * {@code disk.<mount>.total_bytes|used_bytes|used_pct}, {@code net.<if>.rx_bytes|tx_bytes} (counters)
- * and {@code net.<if>.rx_bps|tx_bps}, {@code temp.cpu_c}, {@code proc.count}, {@code uptime.s}.
+ * and {@code net.<if>.rx_bytes_per_s|tx_bytes_per_s}, {@code temp.cpu_c}, {@code proc.count}, {@code uptime.s}.
  * A reading the machine does not have is absent, never 0: a VM reports 0 °C for its CPU, which
  * is left out.
  *
@@ -87,7 +87,7 @@ public final class MetricsCollector implements Runnable {
         double[] cores = cpu.getProcessorCpuLoadBetweenTicks(prevCoreTicks);
         prevCoreTicks = coreTicks;
         for (int i = 0; i < cores.length && i < 128; i++) {
-            put(v, "cpu.core." + i + ".pct", pct(cores[i]));
+            put(v, "cpu.core." + i + "_pct", pct(cores[i]));
         }
         double[] load = cpu.getSystemLoadAverage(3);
         put(v, "load.1m", load[0]);
@@ -126,8 +126,8 @@ public final class MetricsCollector implements Runnable {
             put(v, name + ".tx_bytes", tx);
             long[] prev = prevNet.put(n.getName(), new long[]{rx, tx});
             if (prev != null && seconds > 0 && rx >= prev[0] && tx >= prev[1]) {
-                put(v, name + ".rx_bps", (rx - prev[0]) / seconds);
-                put(v, name + ".tx_bps", (tx - prev[1]) / seconds);
+                put(v, name + ".rx_bytes_per_s", (rx - prev[0]) / seconds);
+                put(v, name + ".tx_bytes_per_s", (tx - prev[1]) / seconds);
             }
         }
         prevNetNanos = now;

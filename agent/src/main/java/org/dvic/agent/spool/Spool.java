@@ -344,13 +344,13 @@ public final class Spool implements Closeable {
         return droppedTotal;
     }
 
-    /** Entries spooled and not yet acked. */
+    /** Entries spooled and not yet acked (seqs are consecutive, so this is a difference). */
     public synchronized long pending() {
-        long n = 0;
-        for (Segment s : segments.values()) {
-            n += s.count;
+        if (segments.isEmpty()) {
+            return 0;
         }
-        return n;
+        long first = Math.max(segments.firstKey(), acked + 1);
+        return Math.max(0, nextSeq - first);
     }
 
     /**
