@@ -101,11 +101,13 @@ public final class LocalStackMain implements Callable<Integer> {
             throw new IllegalStateException(service.name() + " is not built: run the start script, which builds first");
         }
         String classpath = module.resolve("target/classes") + ":" + Files.readString(classpathFile).trim();
+        Path serviceState = stateDir.resolve(service.name()).toAbsolutePath();
         Map<String, String> env = new HashMap<>(commonEnv);
         env.put("MICRONAUT_SERVER_PORT", String.valueOf(service.port()));
+        service.env().forEach((k, v) -> env.put(k, v.replace("{state}", serviceState.toString())));
         ChildProcess process = ChildProcess.start(service.name(), List.of(javaBinary(), "-Xmx" + service.heapMb() + "m",
-                        "-XX:+UseSerialGC", "-cp", classpath, service.mainClass()), env, stateDir.resolve(service.name()),
-                stateDir.resolve(service.name()).resolve(service.name() + ".log"));
+                        "-XX:+UseSerialGC", "-cp", classpath, service.mainClass()), env, serviceState,
+                serviceState.resolve(service.name() + ".log"));
         services.add(process);
         if (service.healthPath() != null) {
             awaitHealthy(service, process);

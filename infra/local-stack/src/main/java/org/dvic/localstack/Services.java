@@ -1,6 +1,7 @@
 package org.dvic.localstack;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The services the start command runs, in start order. Each module writes its runtime classpath
@@ -17,10 +18,16 @@ final class Services {
      * @param port       its HTTP port (also {@code MICRONAUT_SERVER_PORT})
      * @param healthPath where it answers 200 once ready; null when it has no HTTP side
      * @param heapMb     its -Xmx
+     * @param env        settings of its own; {@code {state}} stands for its state folder
      */
-    record Service(String name, String module, String mainClass, int port, String healthPath, int heapMb) {
+    record Service(String name, String module, String mainClass, int port, String healthPath, int heapMb,
+                   Map<String, String> env) {
     }
 
-    /** Add a service here when its module lands. */
-    static final List<Service> ALL = List.of();
+    static final List<Service> ALL = List.of(
+            new Service("ingest-gateway", "ingest-gateway", "org.dvic.gateway.GatewayApplication", 8080, "/health",
+                    384, Map.of()),
+            new Service("stream-processors", "stream-processors",
+                    "org.dvic.streams.service.StreamProcessorsApplication", 8082, "/health", 512,
+                    Map.of("DVIC_STREAMS_STATE_DIR", "{state}/streams", "DVIC_STREAMS_REPLICATION_FACTOR", "1")));
 }
