@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  * runs the benchmark, prints its summary line last and writes {@code bench/results/<name>.json}.
  */
 public final class BenchMain {
-    private static final List<Benchmark> BENCHMARKS = List.of(new BaselineBenchmark(), new org.dvic.bench.streams.StreamsBenchmark());
+    private static final List<Benchmark> BENCHMARKS = List.of(new BaselineBenchmark(), new org.dvic.bench.streams.StreamsBenchmark(),
+            new org.dvic.bench.gateway.GatewayBenchmark());
 
     private BenchMain() {
     }
