@@ -20,18 +20,23 @@ public final class StreamProcessorsApplication {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        ApplicationContext context;
+        ApplicationContext context = null;
+        ProcessorService service;
         try {
             context = ApplicationContext.builder(StreamProcessorsApplication.class).args(args)
                     .deduceEnvironment(false).start();
+            service = context.getBean(ProcessorService.class);
         } catch (RuntimeException e) {
             // Missing or invalid settings: say which, without a wall of stack trace.
-            System.err.println("stream-processors: cannot start: " + rootMessage(e));
+            System.err.println("stream-processors: cannot start: " + settingsProblem(e));
+            if (context != null && context.isRunning()) {
+                context.close();
+            }
             System.exit(2);
             return;
         }
-        ProcessorService service = context.getBean(ProcessorService.class);
         service.start();
+        ApplicationContext running = context;
         EmbeddedServer server = context.getBean(EmbeddedServer.class).start();
         LOG.info("stream processors running; /health and /prometheus on {}", server.getURL());
         CountDownLatch stopped = new CountDownLatch(1);
@@ -41,8 +46,8 @@ public final class StreamProcessorsApplication {
                 service.close();
             } finally {
                 server.stop();
-                if (context.isRunning()) {
-                    context.close();
+                if (running.isRunning()) {
+                    running.close();
                 }
                 stopped.countDown();
             }
@@ -50,14 +55,9 @@ public final class StreamProcessorsApplication {
         stopped.await();
     }
 
-    private static String rootMessage(Throwable e) {
-        StringBuilder message = new StringBuilder();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t.getMessage() != null && (t.getCause() == null || t instanceof jakarta.validation.ConstraintViolationException)) {
-                message.append(t.getMessage());
-                break;
-            }
-        }
-        return message.length() == 0 ? e.toString() : message.toString();
+    private static String settingsProblem(Throwable e) {
+        String message = String.valueOf(e.getMessage());
+        int path = message.indexOf("Path Taken");
+        return (path > 0 ? message.substring(0, path) : message).trim();
     }
 }
