@@ -21,17 +21,14 @@ public final class CassandraNode implements AutoCloseable {
     private final int jmxPort;
     private final Path dir;
     private final int heapMb;
-    private final boolean disposable;
     private ChildProcess process;
 
-    /** @param disposable state is thrown away after the run: skip system-table fsyncs (faster schema changes) */
-    public CassandraNode(int nativePort, int storagePort, int jmxPort, Path stateDir, int heapMb, boolean disposable) {
+    public CassandraNode(int nativePort, int storagePort, int jmxPort, Path stateDir, int heapMb) {
         this.nativePort = nativePort;
         this.storagePort = storagePort;
         this.jmxPort = jmxPort;
         this.dir = stateDir.resolve("cassandra");
         this.heapMb = heapMb;
-        this.disposable = disposable;
     }
 
     public int nativePort() {
@@ -83,9 +80,6 @@ public final class CassandraNode implements AutoCloseable {
                 "-Dcassandra.jmx.local.port=" + jmxPort,
                 "-Dcassandra.superuser_setup_delay_ms=0",
                 "-Dlogback.configurationFile=" + logback));
-        if (disposable) {
-            cmd.add("-Dcassandra.unsafesystem=true");
-        }
         for (String export : List.of("java.base/jdk.internal.misc", "java.management.rmi/com.sun.jmx.remote.internal.rmi",
                 "java.rmi/sun.rmi.registry", "java.rmi/sun.rmi.server", "java.sql/java.sql", "java.base/java.lang.ref",
                 "jdk.unsupported/sun.misc", "jdk.compiler/com.sun.tools.javac.file", "jdk.attach/sun.tools.attach")) {
@@ -174,7 +168,7 @@ public final class CassandraNode implements AutoCloseable {
 
     public synchronized void stop() {
         if (process != null) {
-            process.stop(Duration.ofSeconds(30));
+            process.stop(Duration.ofSeconds(60));
             process = null;
         }
     }

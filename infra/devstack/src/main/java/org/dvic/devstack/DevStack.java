@@ -19,27 +19,23 @@ public final class DevStack implements AutoCloseable {
         this.kafka = new KafkaNode(settings.kafkaPort(), settings.kafkaControllerPort(), settings.stateDir(),
                 settings.kafkaHeapMb());
         this.cassandra = new CassandraNode(settings.cassandraPort(), settings.cassandraStoragePort(),
-                settings.cassandraJmxPort(), settings.stateDir(), settings.cassandraHeapMb(), settings.disposable());
+                settings.cassandraJmxPort(), settings.stateDir(), settings.cassandraHeapMb());
     }
 
     /**
-     * Where the engines listen and keep their state.
-     *
-     * @param disposable the state is thrown away after the run (tests, benchmarks): Cassandra may
-     *                   skip fsyncs of its system tables, which makes schema changes several times faster
+     * Where the engines listen and keep their state. Tests and benchmarks use durable settings too:
+     * the outage tests stop and restart Cassandra and must find every acknowledged write.
      */
     public record Settings(Path stateDir, int kafkaPort, int kafkaControllerPort, int cassandraPort,
-                           int cassandraStoragePort, int cassandraJmxPort, int kafkaHeapMb, int cassandraHeapMb,
-                           boolean disposable) {
-        /** The local stack's well-known ports; state kept across restarts. */
+                           int cassandraStoragePort, int cassandraJmxPort, int kafkaHeapMb, int cassandraHeapMb) {
+        /** The local stack's well-known ports. */
         public static Settings standard(Path stateDir) {
-            return new Settings(stateDir, 9092, 9093, 9042, 7000, 7199, 512, 1024, false);
+            return new Settings(stateDir, 9092, 9093, 9042, 7000, 7199, 512, 1024);
         }
 
-        /** Free ports and disposable state, for tests and benchmarks that must not collide with a running stack. */
+        /** Free ports, for tests and benchmarks that must not collide with a running local stack. */
         public static Settings ephemeral(Path stateDir) {
-            return new Settings(stateDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), 384, 768,
-                    true);
+            return new Settings(stateDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), 384, 768);
         }
     }
 
