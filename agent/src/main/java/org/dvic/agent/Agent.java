@@ -174,6 +174,14 @@ public final class Agent implements Closeable {
         return tailer;
     }
 
+    private static void quietly(Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "stopping: " + e, e);
+        }
+    }
+
     @Override
     public void close() {
         LOG.info("agent stopping");
@@ -182,14 +190,14 @@ public final class Agent implements Closeable {
         } catch (RuntimeException ignored) {
             // spool trouble: nothing more to say
         }
-        tailer.close();
-        systemLog.close();
+        quietly(tailer::close);
+        quietly(systemLog::close);
         if (docker != null) {
-            docker.close();
+            quietly(docker::close);
         }
-        commands.close();
-        timers.shutdownNow();
-        connection.close();
+        quietly(commands::close);
+        quietly(timers::shutdownNow);
+        quietly(connection::close);
         try {
             spool.close();
             lock.release();

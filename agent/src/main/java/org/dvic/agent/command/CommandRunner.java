@@ -289,7 +289,12 @@ public final class CommandRunner implements Consumer<Command>, Closeable {
         }
 
         void close() {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            try {
+                // pty4j's process has no ProcessHandle of its own; look it up by pid
+                ProcessHandle.of(process.pid()).ifPresent(h -> h.descendants().forEach(ProcessHandle::destroyForcibly));
+            } catch (RuntimeException e) {
+                LOG.log(Level.FINE, "cannot list the terminal's children", e);
+            }
             process.destroyForcibly();
         }
 
@@ -340,7 +345,11 @@ public final class CommandRunner implements Consumer<Command>, Closeable {
     @Override
     public void close() {
         for (Terminal t : terminals.values()) {
-            t.close();
+            try {
+                t.close();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "closing a terminal failed", e);
+            }
         }
         workers.shutdownNow();
     }

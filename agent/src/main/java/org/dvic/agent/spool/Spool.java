@@ -291,7 +291,7 @@ public final class Spool implements Closeable {
     /** The gateway has every entry up to {@code seq}: remember it and free what it covers. */
     public void ack(long seq) {
         synchronized (this) {
-            if (seq <= acked) {
+            if (closed || seq <= acked) {
                 return;
             }
             acked = Math.min(seq, nextSeq - 1);
