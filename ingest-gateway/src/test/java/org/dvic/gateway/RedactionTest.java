@@ -39,7 +39,11 @@ class RedactionTest {
     void invalidUtf8IsDetectedAndShownLeniently() {
         byte[] bad = {'a', (byte) 0xC3, (byte) 0x28, 'b'};
         assertFalse(Redaction.validUtf8(bad));
-        assertTrue(Redaction.validUtf8("héllo ✓".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(Redaction.validUtf8("héllo ✓ \uD83D\uDE00".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(Redaction.validUtf8(new byte[]{(byte) 0xC0, (byte) 0xAF}), "overlong");
+        assertFalse(Redaction.validUtf8(new byte[]{(byte) 0xED, (byte) 0xA0, (byte) 0x80}), "surrogate");
+        assertFalse(Redaction.validUtf8(new byte[]{(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}), "above U+10FFFF");
+        assertFalse(Redaction.validUtf8(new byte[]{'a', (byte) 0xE2, (byte) 0x82}), "truncated");
         assertEquals("a\uFFFD(b", Redaction.excerpt(bad, 100));
     }
 

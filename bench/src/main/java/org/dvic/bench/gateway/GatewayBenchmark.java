@@ -78,7 +78,7 @@ public final class GatewayBenchmark implements Benchmark {
             System.out.println("[bench] hold: " + hold + " heap_max_mb=" + Math.round(footprint[0])
                     + " rss_max_mb=" + Math.round(footprint[1]));
 
-            Map<String, String> esp = fleet(idFile, "esp32", gateway.httpBase(), "1000", "64",
+            Map<String, String> esp = fleet(idFile, "esp32", gateway.httpBase(), "1000", "1000",
                     quick ? "2" : "5", quick ? "8" : "20");
             System.out.println("[bench] esp32: " + esp);
             double stopSeconds = gateway.stop();
@@ -115,7 +115,7 @@ public final class GatewayBenchmark implements Benchmark {
     /** Runs one fleet simulator phase in its own JVM and returns its RESULT figures. */
     static Map<String, String> fleet(Path ids, String mode, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx2g", "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                "-Xmx2g", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=10", "-cp", System.getProperty("java.class.path"),
                 FleetSimulator.class.getName(), mode, ids.toString()));
         cmd.addAll(List.of(args));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();

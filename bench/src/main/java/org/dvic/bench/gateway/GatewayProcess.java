@@ -36,7 +36,7 @@ final class GatewayProcess implements AutoCloseable {
         }
         String classpath = module.resolve("target/classes") + ":" + Files.readString(cpFile).trim();
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch", "-cp", classpath,
+                "-Xms512m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-cp", classpath,
                 "org.dvic.gateway.GatewayApplication"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);

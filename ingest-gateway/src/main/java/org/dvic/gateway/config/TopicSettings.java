@@ -9,6 +9,8 @@ import org.dvic.protocol.topic.Topic;
 public class TopicSettings {
     @NotNull
     private String namespace = "";
+    /** Names are looked up for every event; computed once per topic. */
+    private final java.util.Map<Topic<?, ?>, String> names = new java.util.concurrent.ConcurrentHashMap<>();
 
     public String getNamespace() {
         return namespace;
@@ -16,9 +18,10 @@ public class TopicSettings {
 
     public void setNamespace(String namespace) {
         this.namespace = namespace == null ? "" : namespace;
+        names.clear();
     }
 
     public String name(Topic<?, ?> topic) {
-        return topic.nameIn(namespace);
+        return names.computeIfAbsent(topic, t -> t.nameIn(namespace));
     }
 }

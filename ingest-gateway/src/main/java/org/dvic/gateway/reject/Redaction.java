@@ -1,8 +1,5 @@
 package org.dvic.gateway.reject;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
@@ -62,15 +59,50 @@ public final class Redaction {
         return sb.toString();
     }
 
-    /** True if the bytes are valid UTF-8. */
-    public static boolean validUtf8(byte[] bytes) {
-        try {
-            StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes));
-            return true;
-        } catch (CharacterCodingException e) {
-            return false;
+    /**
+     * True if the bytes are well-formed UTF-8 (no overlong forms, no surrogates, nothing above
+     * U+10FFFF). A plain loop with an ASCII fast path: it runs on every frame, so it allocates nothing.
+     */
+    public static boolean validUtf8(byte[] b) {
+        int i = 0;
+        int n = b.length;
+        while (i < n) {
+            int c = b[i];
+            if (c >= 0) {
+                i++;
+                continue;
+            }
+            c &= 0xff;
+            if (c >= 0xC2 && c <= 0xDF) {
+                if (i + 1 >= n || (b[i + 1] & 0xC0) != 0x80) {
+                    return false;
+                }
+                i += 2;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                if (i + 2 >= n) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xff;
+                if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80
+                        || (c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F)) {
+                    return false;
+                }
+                i += 3;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                if (i + 3 >= n) {
+                    return false;
+                }
+                int c1 = b[i + 1] & 0xff;
+                if ((c1 & 0xC0) != 0x80 || (b[i + 2] & 0xC0) != 0x80 || (b[i + 3] & 0xC0) != 0x80
+                        || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F)) {
+                    return false;
+                }
+                i += 4;
+            } else {
+                return false;
+            }
         }
+        return true;
     }
 
     private static String decodeLeniently(byte[] input, int length) {
