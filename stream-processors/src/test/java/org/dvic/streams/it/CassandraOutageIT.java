@@ -20,10 +20,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -46,8 +48,11 @@ class CassandraOutageIT {
         StoreSettings store = StoreSettings.local(stack.cassandraPort(), stack.keyspace());
         CassandraStore.open(store).close();
         List<UUID> nodes = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
-        Map<UUID, Integer> samplesPerNode = new HashMap<>();
-        AtomicInteger sent = new AtomicInteger();
+        // Counted when Kafka acknowledges them: the events the pipeline owes to Cassandra
+        Map<UUID, AtomicInteger> samplesPerNode = new ConcurrentHashMap<>();
+        AtomicInteger samples = new AtomicInteger();
+        AtomicInteger logLines = new AtomicInteger();
+        Queue<Exception> sendFailures = new ConcurrentLinkedQueue<>();
         AtomicBoolean producing = new AtomicBoolean(true);
         try (StreamProcessors processors = ItSupport.start(ItSupport.config(stack, stateDir, false,
                 List.of("metrics-raw", "logs")));
@@ -61,12 +66,24 @@ class CassandraOutageIT {
                     for (UUID node : nodes) {
                         long ts = base + seq * 100;
                         ItSupport.send(producer, stack, Topics.METRICS, node, new MetricSample(node, 2 * seq, ts,
-                                Map.of("cpu.total_pct", (double) seq, "mem.used_pct", seq / 2.0)), null);
+                                Map.of("cpu.total_pct", (double) seq, "mem.used_pct", seq / 2.0)), null,
+                                (md, e) -> {
+                                    if (e != null) {
+                                        sendFailures.add(e);
+                                    } else {
+                                        samples.incrementAndGet();
+                                        samplesPerNode.computeIfAbsent(node, n -> new AtomicInteger()).incrementAndGet();
+                                    }
+                                });
                         ItSupport.send(producer, stack, Topics.LOGS, node, new LogRecord(node, 2 * seq + 1, ts,
-                                "agent", LogLevel.INFO, "line " + seq, null, null, null), null);
-                        samplesPerNode.merge(node, 1, Integer::sum);
+                                "agent", LogLevel.INFO, "line " + seq, null, null, null), null, (md, e) -> {
+                                    if (e != null) {
+                                        sendFailures.add(e);
+                                    } else {
+                                        logLines.incrementAndGet();
+                                    }
+                                });
                     }
-                    sent.incrementAndGet();
                     try {
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
@@ -82,34 +99,38 @@ class CassandraOutageIT {
             stack.cassandra().stop();
             await().atMost(Duration.ofSeconds(30)).until(() -> processors.sinks().stream().allMatch(CassandraSink::paused));
             long stoppedAt = System.nanoTime();
+            int samplesAtStop = samples.get();
             await().pollDelay(Duration.ofSeconds(30)).atMost(Duration.ofSeconds(31)).until(() -> true);
             assertTrue((System.nanoTime() - stoppedAt) / 1e9 >= 30);
+            assertTrue(samples.get() > samplesAtStop, "the stream went on during the outage");
             stack.cassandra().start(Duration.ofSeconds(120));
             // And the stream goes on a little longer, then stops
             await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
             producing.set(false);
             stream.join();
-            int expected = sent.get() * nodes.size();
+            assertTrue(sendFailures.isEmpty(), () -> "Kafka refused events of the stream: " + sendFailures);
+            int expectedSamples = samples.get();
+            int expectedLines = logLines.get();
 
             // Then every sample and every log line is stored, each exactly once
             try (CqlSession session = CassandraStore.connect(store)) {
                 await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1))
-                        .until(() -> count(session, stack.keyspace() + ".logs") == expected
-                                && count(session, stack.keyspace() + ".metrics_raw") == 2L * expected);
+                        .until(() -> count(session, stack.keyspace() + ".logs") == expectedLines
+                                && count(session, stack.keyspace() + ".metrics_raw") == 2L * expectedSamples);
                 for (UUID node : nodes) {
                     List<Row> rows = new ArrayList<>();
                     session.execute("SELECT ts, value, seq, writetime(value) AS wt FROM " + stack.keyspace()
                             + ".metrics_raw WHERE node_id = ? AND metric = 'cpu.total_pct' ALLOW FILTERING", node)
                             .forEach(rows::add);
-                    assertEquals(samplesPerNode.get(node), rows.size(), "one row per sample of " + node);
+                    assertEquals(samplesPerNode.get(node).get(), rows.size(), "one row per sample of " + node);
                     for (Row row : rows) {
                         // the cell timestamp is the event's own: a replay rewrote the same cell
                         assertEquals(row.getInstant("ts").toEpochMilli() * 1000, row.getLong("wt"));
                         assertEquals((double) (row.getLong("seq") / 2), row.getDouble("value"));
                     }
                 }
-                assertEquals(2L * expected, count(session, stack.keyspace() + ".metrics_raw"));
-                assertEquals(expected, count(session, stack.keyspace() + ".logs"));
+                assertEquals(2L * expectedSamples, count(session, stack.keyspace() + ".metrics_raw"));
+                assertEquals(expectedLines, count(session, stack.keyspace() + ".logs"));
             }
             // And the sinks are writing again
             await().atMost(Duration.ofSeconds(30)).until(() -> processors.sinks().stream().noneMatch(CassandraSink::paused));
