@@ -220,10 +220,10 @@ public final class FleetSimulator {
             templates.add(HttpRequest.newBuilder(URI.create(base + "/v1/devices/" + b.nodeId() + "/keepalive"))
                     .header("Authorization", "Bearer " + b.token()).header("Content-Type", "application/json"));
         }
-        volatileRunning = true;
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
         for (int w = 0; w < concurrency; w++) {
             int worker = w;
-            CompletableFuture.runAsync(() -> keepaliveLoop(client, templates, worker, concurrency, seq, ok, failed));
+            CompletableFuture.runAsync(() -> keepaliveLoop(client, templates, worker, concurrency, seq, ok, failed, running));
         }
         Thread.sleep(warmup * 1000L);
         long r0 = ok.get();
@@ -231,7 +231,7 @@ public final class FleetSimulator {
         Thread.sleep(measure * 1000L);
         long r1 = ok.get();
         double seconds = (System.nanoTime() - t0) / 1e9;
-        volatileRunning = false;
+        running.set(false);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("boards", bs.size());
         r.put("concurrency", concurrency);
@@ -240,11 +240,10 @@ public final class FleetSimulator {
         return r;
     }
 
-    private static volatile boolean volatileRunning;
-
     private static void keepaliveLoop(HttpClient client, List<HttpRequest.Builder> templates, int worker, int stride,
-                                      AtomicLong seq, AtomicLong ok, AtomicLong failed) {
-        if (!volatileRunning) {
+                                      AtomicLong seq, AtomicLong ok, AtomicLong failed,
+                                      java.util.concurrent.atomic.AtomicBoolean running) {
+        if (!running.get()) {
             return;
         }
         long n = seq.incrementAndGet();
@@ -258,7 +257,7 @@ public final class FleetSimulator {
                     } else {
                         failed.incrementAndGet();
                     }
-                    keepaliveLoop(client, templates, worker, stride, seq, ok, failed);
+                    keepaliveLoop(client, templates, worker, stride, seq, ok, failed, running);
                 });
     }
 
