@@ -43,7 +43,8 @@ public final class MetricsCollector implements Runnable {
     private final HardwareAbstractionLayer hal;
     private long[] prevTicks;
     private long[][] prevCoreTicks;
-    private volatile List<OSFileStore> stores;
+    /** Mount point to its JDK file store: statvfs per sample, where OSHI's update re-reads every mount. */
+    private volatile Map<String, java.nio.file.FileStore> stores;
     private volatile List<NetworkIF> interfaces;
     private final Map<String, long[]> prevNet = new LinkedHashMap<>();
     private long prevNetNanos;
@@ -63,7 +64,15 @@ public final class MetricsCollector implements Runnable {
 
     /** Re-reads which file systems and interfaces exist (they change rarely). */
     public void refreshLists() {
-        stores = Inventories.disks(os);
+        Map<String, java.nio.file.FileStore> byMount = new LinkedHashMap<>();
+        for (OSFileStore fs : Inventories.disks(os)) {
+            try {
+                byMount.put(fs.getMount(), java.nio.file.Files.getFileStore(java.nio.file.Path.of(fs.getMount())));
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "no file store for " + fs.getMount(), e);
+            }
+        }
+        stores = byMount;
         interfaces = Inventories.interfaces(hal);
     }
 
@@ -102,13 +111,19 @@ public final class MetricsCollector implements Runnable {
         }
         put(v, "swap.total_bytes", swap.getSwapTotal());
         put(v, "swap.used_bytes", swap.getSwapUsed());
-        for (OSFileStore fs : stores) {
-            if (!fs.updateAttributes() || fs.getTotalSpace() <= 0) {
+        for (Map.Entry<String, java.nio.file.FileStore> fs : stores.entrySet()) {
+            long t;
+            long u;
+            try {
+                t = fs.getValue().getTotalSpace();
+                u = t - fs.getValue().getUsableSpace();
+            } catch (java.io.IOException e) {
                 continue;
             }
-            String name = "disk." + Inventories.metricSegment(fs.getMount());
-            long t = fs.getTotalSpace();
-            long u = t - fs.getUsableSpace();
+            if (t <= 0) {
+                continue;
+            }
+            String name = "disk." + Inventories.metricSegment(fs.getKey());
             put(v, name + ".total_bytes", t);
             put(v, name + ".used_bytes", u);
             put(v, name + ".used_pct", 100.0 * u / t);
