@@ -13,5 +13,13 @@ if [ ! -f "$stamp" ] || [ -n "$(find . -path ./state -prune -o \( -name '*.java'
   fi
   touch "$stamp"
 fi
+# the dashboard the relay serves at /: built when its sources changed
+if command -v npm >/dev/null && [ -d dashboard-svelte ]; then
+  if [ ! -f dashboard-svelte/dist/index.html ] || [ -n "$(find dashboard-svelte/src dashboard-svelte/index.html dashboard-svelte/package.json -newer dashboard-svelte/dist/index.html -print -quit)" ]; then
+    echo "[start] building the dashboard (log: target/dashboard-build.log)..."
+    (cd dashboard-svelte && npm ci --no-audit --no-fund && npm run build) > target/dashboard-build.log 2>&1 \
+      || { tail -20 target/dashboard-build.log; echo "[start] dashboard build failed" >&2; exit 1; }
+  fi
+fi
 cp="infra/local-stack/target/classes:$(cat infra/local-stack/target/service.classpath)"
 exec java -Xmx256m -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" org.dvic.localstack.LocalStackMain "$@"

@@ -87,8 +87,9 @@ public final class LocalStackMain implements Callable<Integer> {
             startService(service, env);
         }
         if (fleet > 0) {
-            System.out.println("[stack] --fleet needs the fleet simulator (issue 4), which is not in this build yet");
+            startFleet(env);
         }
+        System.out.println("[stack] dashboard          http://127.0.0.1:8081/");
         System.out.printf("[stack] ready in %.1f s — Ctrl-C stops everything%n", secondsSince(t0));
         stopped.await();
         return 0;
@@ -104,7 +105,9 @@ public final class LocalStackMain implements Callable<Integer> {
         Path serviceState = stateDir.resolve(service.name()).toAbsolutePath();
         Map<String, String> env = new HashMap<>(commonEnv);
         env.put("MICRONAUT_SERVER_PORT", String.valueOf(service.port()));
-        service.env().forEach((k, v) -> env.put(k, v.replace("{state}", serviceState.toString())));
+        for (var e : service.env().entrySet()) {
+            env.put(e.getKey(), resolve(e.getValue(), serviceState));
+        }
         ChildProcess process = ChildProcess.start(service.name(), List.of(javaBinary(), "-Xmx" + service.heapMb() + "m",
                         "-XX:+UseSerialGC", "-cp", classpath, service.mainClass()), env, serviceState,
                 serviceState.resolve(service.name() + ".log"));
@@ -113,6 +116,37 @@ public final class LocalStackMain implements Callable<Integer> {
             awaitHealthy(service, process);
         }
         System.out.printf("[stack] %-18s http://127.0.0.1:%d  (log %s)%n", service.name(), service.port(), process.log());
+        Notices.relay(process.log(), System.out);
+    }
+
+    /** Fills the placeholders of a service setting (see {@link Services.Service}). */
+    private String resolve(String value, Path serviceState) throws java.io.IOException {
+        String resolved = value.replace("{state}", serviceState.toString())
+                .replace("{root}", root.toAbsolutePath().normalize().toString());
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\{secret:([a-z0-9-]+)}").matcher(resolved);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, java.util.regex.Matcher.quoteReplacement(
+                    Secrets.get(stateDir.resolve("secrets"), m.group(1))));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private void startFleet(Map<String, String> env) throws Exception {
+        Path bench = root.resolve("bench").toAbsolutePath();
+        String classpath = bench.resolve("target/classes") + ":" + Files.readString(bench.resolve("target/bench.classpath")).trim();
+        Path fleetState = stateDir.resolve("fleet").toAbsolutePath();
+        int boards = Math.max(1, fleet / 10);
+        ChildProcess process = ChildProcess.start("fleet", List.of(javaBinary(), "-Xmx256m", "-XX:+UseSerialGC",
+                        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn", "-cp", classpath,
+                        "org.dvic.bench.fleet.FleetSimulator", "demo", "--kafka", env.get("DVIC_KAFKA_BOOTSTRAP_SERVERS"),
+                        "--gateway", "http://127.0.0.1:8080", "--agents", String.valueOf(fleet), "--boards",
+                        String.valueOf(boards), "--state", fleetState.toString()), Map.of(), fleetState,
+                fleetState.resolve("fleet.log"));
+        services.add(process);
+        System.out.printf("[stack] fleet              %d simulated agents, %d ESP32 boards (log %s)%n", fleet, boards,
+                process.log());
     }
 
     private static void awaitHealthy(Services.Service service, ChildProcess process) throws InterruptedException {

@@ -18,7 +18,9 @@ final class Services {
      * @param port       its HTTP port (also {@code MICRONAUT_SERVER_PORT})
      * @param healthPath where it answers 200 once ready; null when it has no HTTP side
      * @param heapMb     its -Xmx
-     * @param env        settings of its own; {@code {state}} stands for its state folder
+     * @param env        settings of its own; {@code {state}} stands for its state folder, {@code {root}} for
+     *                   the repository root, {@code {secret:NAME}} for a random secret made once per
+     *                   state folder (in {@code secrets/NAME}, readable only by its owner)
      */
     record Service(String name, String module, String mainClass, int port, String healthPath, int heapMb,
                    Map<String, String> env) {
@@ -29,5 +31,8 @@ final class Services {
                     384, Map.of()),
             new Service("stream-processors", "stream-processors",
                     "org.dvic.streams.service.StreamProcessorsApplication", 8082, "/health", 512,
-                    Map.of("DVIC_STREAMS_STATE_DIR", "{state}/streams", "DVIC_STREAMS_REPLICATION_FACTOR", "1")));
+                    Map.of("DVIC_STREAMS_STATE_DIR", "{state}/streams", "DVIC_STREAMS_REPLICATION_FACTOR", "1")),
+            new Service("command-relay", "command-relay", "org.dvic.relay.RelayApplication", 8081, "/health", 384,
+                    Map.of("DVIC_RELAY_AUTH_SESSION_SECRET", "{secret:relay-session}",
+                            "DVIC_RELAY_DASHBOARD_DIR", "{root}/dashboard-svelte/dist")));
 }
