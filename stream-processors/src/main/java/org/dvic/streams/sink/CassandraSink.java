@@ -1,6 +1,7 @@
 package org.dvic.streams.sink;
 
 import com.datastax.oss.driver.api.core.servererrors.QueryValidationException;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -8,6 +9,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.dvic.protocol.event.Event;
@@ -55,6 +58,9 @@ public final class CassandraSink<V extends Event> implements Runnable, AutoClose
     private volatile Throwable lastError;
     private volatile boolean finished;
     private volatile long committed;
+    /** Offsets of written batches whose commit failed, for the next commit. */
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+    private long writtenUncommitted;
 
     /**
      * @param kafka consumer settings shared by every sink (bootstrap servers, ...); this adds the group
@@ -215,8 +221,31 @@ public final class CassandraSink<V extends Event> implements Runnable, AutoClose
         offsets.keySet().removeAll(revoked);
         if (!offsets.isEmpty()) {
             metrics.batchWritten(definition.name(), written, System.nanoTime() - t0);
-            consumer.commitSync(offsets);
-            committed += written;
+            uncommitted.putAll(offsets);
+            writtenUncommitted += written;
+            commit();
+        }
+    }
+
+    /**
+     * Commits the offsets of every batch written so far. A commit that fails (the broker away longer
+     * than the commit timeout, a rebalance) does not end the sink: the offsets are kept and go with
+     * the next batch's commit; should the sink stop before then, its next start rewrites those events,
+     * which changes nothing.
+     */
+    private void commit() {
+        uncommitted.keySet().retainAll(consumer.assignment());
+        if (uncommitted.isEmpty()) {
+            return;
+        }
+        try {
+            consumer.commitSync(uncommitted);
+            uncommitted.clear();
+            committed += writtenUncommitted;
+            writtenUncommitted = 0;
+        } catch (RetriableException | CommitFailedException | RebalanceInProgressException e) {
+            LOG.warn("sink {}: offsets not committed ({}); retried with the next batch", definition.name(),
+                    e.toString());
         }
     }
 
