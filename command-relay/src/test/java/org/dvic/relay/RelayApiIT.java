@@ -127,6 +127,33 @@ class RelayApiIT {
     }
 
     @Test
+    void changingAPasswordOrRoleEndsOtherSessionsAndDisabledAccountsCannotLogIn() {
+        // Given an account logged in twice
+        assertEquals(201, admin.post("/api/operators", "{\"username\":\"carol\",\"password\":\"" + PASSWORD
+                + "\",\"role\":\"operator\"}").status());
+        Client laptop = new Client(server).login("carol", PASSWORD);
+        Client phone = new Client(server).login("carol", PASSWORD);
+        // When carol changes her password on the laptop
+        assertEquals(204, laptop.put("/api/auth/password", "{\"currentPassword\":\"" + PASSWORD
+                + "\",\"newPassword\":\"a much newer password\"}").status());
+        // Then the laptop stays logged in and the phone is logged out
+        assertEquals(200, laptop.get("/api/auth/me").status());
+        assertEquals(401, phone.get("/api/auth/me").status());
+        // When an admin demotes her, Then her session ends too (the role is not trusted from the cookie)
+        assertEquals(200, admin.patch("/api/operators/carol", "{\"role\":\"viewer\"}").status());
+        assertEquals(401, laptop.get("/api/auth/me").status());
+        Client again = new Client(server).login("carol", "a much newer password");
+        assertEquals("viewer", again.get("/api/auth/me").json().path("role").asText());
+        // When she is disabled, Then she cannot log in, with the same answer as a wrong password
+        assertEquals(200, admin.patch("/api/operators/carol", "{\"disabled\":true}").status());
+        assertEquals("invalid_credentials", new Client(server).post("/api/auth/login",
+                "{\"username\":\"carol\",\"password\":\"a much newer password\"}").errorCode());
+        // And an admin cannot lock itself out
+        assertEquals(400, admin.patch("/api/operators/admin", "{\"role\":\"viewer\"}").status());
+        assertEquals(400, admin.delete("/api/operators/admin").status());
+    }
+
+    @Test
     void loginIsRateLimitedPerAddressAndUser() {
         // Given a relay that allows 3 failures per window (its own instance, so other tests keep logging in)
         EmbeddedServer strict = RelayTestSupport.start(stack, Map.of("dvic.relay.auth.login-attempts", 3,
@@ -409,6 +436,9 @@ class RelayApiIT {
         assertTrue(anon.get("/assets/app-1234.js").header("Content-Type").startsWith("text/javascript"));
         assertEquals(404, anon.get("/assets/missing.js").status());
         assertEquals(404, anon.get("/api/nope").status());
+        Response unknown = anon.post("/api/nope", "{}");
+        assertTrue(unknown.status() == 404 || unknown.status() == 405, unknown.toString());
+        assertTrue(unknown.json().path("error").path("code").isTextual(), unknown.body());
         assertFalse(anon.get("/..%2F..%2Fetc%2Fpasswd").body().contains("root:"));
         Response health = anon.get("/health");
         assertEquals(200, health.status());

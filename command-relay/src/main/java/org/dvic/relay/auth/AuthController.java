@@ -110,9 +110,11 @@ public final class AuthController {
     public HttpResponse<?> password(HttpRequest<?> request, @Nullable @Body String body) {
         Principal p = Guard.require(request, Role.VIEWER);
         RequestBody b = RequestBody.parse(body, "currentPassword", "newPassword");
-        operators.changeOwnPassword(p, b.string("currentPassword", 1024), b.string("newPassword", 1024),
-                System.currentTimeMillis());
-        return HttpResponse.noContent();
+        Principal renewed = operators.changeOwnPassword(p, b.string("currentPassword", 1024),
+                b.string("newPassword", 1024), System.currentTimeMillis());
+        // Every other session of this account ends with the version bump; this one gets a new cookie.
+        return HttpResponse.noContent().cookie(cookie(operators.cookieValue(renewed))
+                .maxAge(Duration.ofMillis(operators.sessionTtlMs())));
     }
 
     private MutableHttpResponse<?> withSession(HttpStatus status, Principal p) {

@@ -154,13 +154,14 @@ public final class Operators {
     }
 
     /** Verifies the current password, then sets the new one. */
-    public void changeOwnPassword(Principal who, String current, String next, long now) {
+    public Principal changeOwnPassword(Principal who, String current, String next, long now) {
         checkPassword(next, "newPassword");
         Operator op = repo.find(who.username()).orElseThrow(ApiException::unauthenticated);
         if (!hasher.verify(current, op.passwordHash())) {
             throw ApiException.invalid("currentPassword", "wrong password");
         }
-        update(who.username(), null, next, null, who.username(), now);
+        Operator changed = update(who.username(), null, next, null, who.username(), now);
+        return new Principal(who.username(), who.role(), changed.credentialsVersion(), now + sessionTtlMs);
     }
 
     private Operator current(String username, long now) {

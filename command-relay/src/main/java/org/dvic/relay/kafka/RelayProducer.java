@@ -33,7 +33,8 @@ public final class RelayProducer implements AutoCloseable {
     private final EventCodec codec;
     private final byte[] relayId;
 
-    public RelayProducer(KafkaSettings kafka, TopicSettings topics, RelaySettings relay, EventCodec codec) {
+    public RelayProducer(KafkaSettings kafka, TopicSettings topics, RelaySettings relay, EventCodec codec,
+                         org.dvic.relay.config.SettingsCheck checked) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBootstrapServers());
         p.put(ProducerConfig.CLIENT_ID_CONFIG, "dvic-command-relay-" + relay.getId());

@@ -12,8 +12,6 @@ import io.micronaut.http.annotation.RequestFilter;
 import io.micronaut.http.annotation.ResponseFilter;
 import io.micronaut.http.annotation.ServerFilter;
 import io.micronaut.http.cookie.Cookie;
-import io.micronaut.scheduling.TaskExecutors;
-import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.dvic.relay.api.Json;
 import org.dvic.relay.auth.Operators;
 import org.dvic.relay.auth.Principal;
@@ -47,8 +45,13 @@ public final class RequestGuardFilter implements Ordered {
         return HIGHEST_PRECEDENCE + 100;
     }
 
+    /**
+     * Runs on the event loop: a filter moved to another thread delays the WebSocket upgrade past the
+     * client's first frame (Micronaut then fails the frame). The live socket's session check reads
+     * the account from {@link Operators}' few-second cache, so it rarely touches Cassandra here;
+     * every other request's session is resolved off the event loop by {@link SessionFilter}.
+     */
     @RequestFilter
-    @ExecuteOn(TaskExecutors.BLOCKING)
     @Nullable
     public HttpResponse<?> before(HttpRequest<?> request) {
         String path = request.getPath();
@@ -74,13 +77,11 @@ public final class RequestGuardFilter implements Ordered {
                         "send the body as application/json", null);
             }
         }
-        String cookie = request.getCookies().findCookie(SessionCodec.COOKIE).map(Cookie::getValue).orElse(null);
-        Principal principal = cookie == null ? null : operators.fromCookie(cookie, System.currentTimeMillis());
-        if (principal != null) {
-            request.setAttribute(PRINCIPAL, principal);
-        }
-        if (path.equals("/api/live") && principal == null) {
-            return Json.error(HttpStatus.UNAUTHORIZED, "unauthenticated", "log in first (no valid session)", null);
+        if (path.equals("/api/live")) {
+            Principal principal = resolve(operators, request);
+            if (principal == null) {
+                return Json.error(HttpStatus.UNAUTHORIZED, "unauthenticated", "log in first (no valid session)", null);
+            }
         }
         return null;
     }
@@ -106,6 +107,16 @@ public final class RequestGuardFilter implements Ordered {
             headers.set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';"
                     + " img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'");
         }
+    }
+
+    /** Resolves the session cookie to a principal and keeps it as the request attribute {@link #PRINCIPAL}. */
+    static Principal resolve(Operators operators, HttpRequest<?> request) {
+        String cookie = request.getCookies().findCookie(SessionCodec.COOKIE).map(Cookie::getValue).orElse(null);
+        Principal principal = cookie == null ? null : operators.fromCookie(cookie, System.currentTimeMillis());
+        if (principal != null) {
+            request.setAttribute(PRINCIPAL, principal);
+        }
+        return principal;
     }
 
     private static boolean sameOrigin(HttpRequest<?> request, String origin) {
