@@ -41,10 +41,21 @@ public final class StreamProcessors implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamProcessors.class);
 
     /**
-     * @param store null: no sinks
+     * The rollups' default exactly-once commit interval. Every commit waits for the broker to
+     * acknowledge what the task wrote (window changelogs, results) and for the transaction to commit;
+     * every 100 ms that waiting took a third of the rollup thread's time. A minute is emitted at least
+     * its grace period (30 s) after it ends, so a second more is of no consequence to anyone.
+     */
+    public static final Duration ROLLUP_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+    /**
+     * @param commitInterval       exactly-once commit interval of the liveness application (its output latency)
+     * @param rollupCommitInterval exactly-once commit interval of the rollups application
+     * @param store                null: no sinks
      */
     public record Config(String bootstrapServers, String namespace, String applicationId, Path stateDir, int threads,
-                         int replicationFactor, Duration commitInterval, boolean liveness, boolean rollups,
+                         int replicationFactor, Duration commitInterval, Duration rollupCommitInterval,
+                         boolean liveness, boolean rollups,
                          LivenessSettings livenessSettings, RollupTopology.Settings rollupSettings,
                          StoreSettings store, List<String> sinks, SinkSettings sinkSettings) {
     }
@@ -104,7 +115,8 @@ public final class StreamProcessors implements AutoCloseable {
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir().toString());
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.threads());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.replicationFactor());
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitInterval().toMillis());
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, ("rollups".equals(part) ? config.rollupCommitInterval()
+                : config.commitInterval()).toMillis());
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);

@@ -65,7 +65,8 @@ public final class RollupTopology {
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(NodeWindow::new, (node, sample, window) -> window.add(sample),
                         Materialized.<String, NodeWindow, WindowStore<Bytes, byte[]>>as(MINUTE_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(NodeWindow.serde()))
+                                .withKeySerde(Serdes.String()).withValueSerde(NodeWindow.serde())
+                                .withRetention(retention(MetricRollup.Resolution.MINUTE.window(), settings.minuteGrace())))
                 .toStream()
                 .flatMap((window, agg) -> agg.rollups(UUID.fromString(window.key()), MetricRollup.Resolution.MINUTE,
                         window.window().start()).stream().map(r -> KeyValue.pair(window.key(), r)).toList())
@@ -78,12 +79,29 @@ public final class RollupTopology {
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(NodeWindow::new, (node, rollup, window) -> window.add(rollup),
                         Materialized.<String, NodeWindow, WindowStore<Bytes, byte[]>>as(HOUR_STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(NodeWindow.serde()))
+                                .withKeySerde(Serdes.String()).withValueSerde(NodeWindow.serde())
+                                .withRetention(retention(MetricRollup.Resolution.HOUR.window(), settings.hourGrace())))
                 .toStream()
                 .flatMap((window, agg) -> agg.rollups(UUID.fromString(window.key()), MetricRollup.Resolution.HOUR,
                         window.window().start()).stream().map(r -> KeyValue.pair(window.key(), r)).toList())
                 .to(Topics.METRICS_1H.nameIn(namespace), Produced.with(Serdes.String(), rollups));
         return builder.build();
+    }
+
+    /**
+     * How long a window store keeps windows: the last 60 windows (an hour of minutes, 60 hours of hours),
+     * not just size + grace. Kafka Streams cuts a window store into segments of half its retention (at
+     * least a minute), and the first emit-on-window-close of each task fetches every window from time 0:
+     * through the record cache that walks the segments one by one. With size + grace (90 s) that was some
+     * 30 million empty one-minute segments since 1970, seconds of CPU for each new minute task (most of
+     * `bench streams`' rollup time, and the delay before an IT's first minutes); with 30-minute segments
+     * it is about a million, once. Closed windows are never emitted again (each emit range starts where
+     * the previous one ended) and samples later than the grace period are still dropped.
+     */
+    static Duration retention(Duration window, Duration grace) {
+        Duration sixtyWindows = window.multipliedBy(60);
+        Duration minimum = window.plus(grace);
+        return minimum.compareTo(sixtyWindows) > 0 ? minimum : sixtyWindows;
     }
 
     static TimestampExtractor sampleTime() {

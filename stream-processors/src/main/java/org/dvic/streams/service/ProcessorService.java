@@ -40,7 +40,8 @@ public class ProcessorService implements AutoCloseable {
         this.registry = registry;
         StreamProcessors.Config config = new StreamProcessors.Config(kafka.getBootstrapServers(), topics.getNamespace(),
                 streams.getApplicationId(), Path.of(streams.getStateDir()), streams.getThreads(),
-                streams.getReplicationFactor(), streams.getCommitInterval(), streams.getRun().contains("liveness"),
+                streams.getReplicationFactor(), streams.getCommitInterval(), rollups.getCommitInterval(),
+                streams.getRun().contains("liveness"),
                 streams.getRun().contains("rollups"), liveness.toSettings(), rollups.toSettings(),
                 cassandra.toStoreSettings(), sinks.getEnabled(), sinks.toSettings());
         this.processors = new StreamProcessors(config, transitions(registry), sinkMetrics(registry), hooks(registry));

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.dvic.store.StoreSettings;
 import org.dvic.streams.liveness.LivenessSettings;
+import org.dvic.streams.StreamProcessors;
 import org.dvic.streams.rollup.RollupTopology;
 import org.dvic.streams.sink.SinkSettings;
 import org.dvic.streams.sink.Sinks;
@@ -237,9 +238,19 @@ public class ProcessorSettings {
         private Duration minuteGrace = RollupTopology.Settings.DEFAULTS.minuteGrace();
         @NotNull
         private Duration hourGrace = RollupTopology.Settings.DEFAULTS.hourGrace();
+        @NotNull
+        private Duration commitInterval = StreamProcessors.ROLLUP_COMMIT_INTERVAL;
 
         public RollupTopology.Settings toSettings() {
             return new RollupTopology.Settings(minuteGrace, hourGrace);
+        }
+
+        public Duration getCommitInterval() {
+            return commitInterval;
+        }
+
+        public void setCommitInterval(Duration commitInterval) {
+            this.commitInterval = commitInterval;
         }
 
         public Duration getMinuteGrace() {

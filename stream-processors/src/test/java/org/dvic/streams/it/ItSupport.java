@@ -36,7 +36,7 @@ final class ItSupport {
     static StreamProcessors.Config config(TestStack stack, Path stateDir, boolean streams, List<String> sinks) {
         return new StreamProcessors.Config(stack.bootstrapServers(), stack.namespace(),
                 "it-" + UUID.randomUUID().toString().substring(0, 8), stateDir, 1, 1, Duration.ofMillis(100),
-                streams, streams, new LivenessSettings(3, Duration.ofSeconds(30), Duration.ofMillis(200),
+                StreamProcessors.ROLLUP_COMMIT_INTERVAL, streams, streams, new LivenessSettings(3, Duration.ofSeconds(30), Duration.ofMillis(200),
                 Duration.ofDays(7)), new RollupTopology.Settings(Duration.ofSeconds(2), Duration.ofSeconds(10)),
                 StoreSettings.local(stack.cassandraPort(), stack.keyspace()), sinks,
                 new SinkSettings(256, 500, Duration.ofSeconds(1)));
