@@ -37,6 +37,11 @@ public final class GatewayBenchmark implements Benchmark {
     @Override
     public BenchResult run(BenchContext context) throws Exception {
         boolean quick = context.quick();
+        // -Ddvic.bench.gateway.only=esp32: only that phase, no baseline (for working on one figure)
+        String only = System.getProperty("dvic.bench.gateway.only", "");
+        if (!only.isEmpty()) {
+            return onlyPhase(context, only);
+        }
         BenchResult baseline = BaselineBenchmark.measure(context);
         double rawProducer = (double) baseline.get("kafka_producer_rec_per_s");
         System.out.printf("[bench] baseline: ProducerPerformance %.0f rec/s%n", rawProducer);
@@ -110,6 +115,27 @@ public final class GatewayBenchmark implements Benchmark {
                 (double) r.get("gateway_events_per_s"), (double) r.get("ratio_vs_raw_producer"), rawProducer,
                 r.get("ack_p50_ms"), r.get("ack_p99_ms"), r.get("sockets_held"), holdSockets, r.get("gateway_heap_mb"),
                 r.get("gateway_rss_mb"), r.get("esp32_req_per_s")));
+    }
+
+    private static BenchResult onlyPhase(BenchContext context, String phase) throws Exception {
+        String bootstrap = context.engines().kafka().bootstrapServers();
+        TopicCatalogue.create(bootstrap, "bench-gw", (short) 1);
+        FleetIdentities ids = FleetIdentities.generate(1_000, 1_000);
+        ids.register(bootstrap, "bench-gw", "bench");
+        Path idFile = context.workDir().resolve("identities");
+        ids.save(idFile);
+        Map<String, String> env = Map.of("DVIC_KAFKA_BOOTSTRAP_SERVERS", bootstrap, "DVIC_TOPICS_NAMESPACE", "bench-gw",
+                "DVIC_GATEWAY_BOARD_REQUESTS_PER_SECOND", "100000", "DVIC_GATEWAY_BOARD_BURST", "100000",
+                "DVIC_GATEWAY_EVENTS_PER_SECOND", "100000", "DVIC_LOG_LEVEL", "WARN");
+        try (GatewayProcess gateway = GatewayProcess.start(Path.of("").toAbsolutePath(), env, Ports.free(),
+                context.workDir().resolve("gateway.log"))) {
+            Map<String, String> r = phase.equals("esp32")
+                    ? fleet(idFile, "esp32", gateway.httpBase(), "1000", "1000", "3", "10")
+                    : fleet(idFile, "throughput", gateway.wsUri(), "1000", "20", "4", "4", "10");
+            BenchResult result = new BenchResult();
+            r.forEach(result::put);
+            return result.summary(phase + ": " + r);
+        }
     }
 
     /** Runs one fleet simulator phase in its own JVM and returns its RESULT figures. */

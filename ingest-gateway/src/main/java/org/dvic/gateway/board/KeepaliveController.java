@@ -66,6 +66,7 @@ public class KeepaliveController {
     private final String metrics;
     private final Map<UUID, TokenBucket> rates = new ConcurrentHashMap<>();
     private final Counter accepted;
+    private final byte[] noCommands;
 
     public KeepaliveController(NodeRegistry registry, EventProducer producer, Rejections rejections, WireCodec wire,
                                EventCodec events, BoardInbox inbox, CommandRouter commands, GatewaySettings settings,
@@ -80,6 +81,7 @@ public class KeepaliveController {
         this.settings = settings;
         this.heartbeats = topics.name(Topics.HEARTBEATS);
         this.metrics = topics.name(Topics.METRICS);
+        this.noCommands = wire.encode(new BoardKeepaliveReply(List.of()));
         this.accepted = Counter.builder("dvic.gateway.keepalives").description("board keep-alives accepted").register(meters);
     }
 
@@ -87,7 +89,7 @@ public class KeepaliveController {
     public CompletableFuture<MutableHttpResponse<?>> keepalive(@PathVariable("id") String id,
                                                                @Nullable @Header("Authorization") String authorization,
                                                                @Nullable @Body byte[] body, HttpRequest<?> request) {
-        String remote = String.valueOf(request.getRemoteAddress());
+        String remote = remoteOf(request);
         UUID boardId;
         try {
             boardId = UUID.fromString(id);
@@ -160,7 +162,8 @@ public class KeepaliveController {
             List<Command> pending = inbox.take(boardId, settings.getBoardCommandsPerReply(), now, expired);
             expired.forEach(c -> commands.emitUndeliverable(c, "expired before the board asked for it"));
             pending.forEach(commands::emitAccepted);
-            return HttpResponse.status(HttpStatus.ACCEPTED).body(wire.encode(new BoardKeepaliveReply(pending)));
+            return HttpResponse.status(HttpStatus.ACCEPTED).body(pending.isEmpty() ? noCommands
+                    : wire.encode(new BoardKeepaliveReply(pending)));
         });
     }
 
@@ -176,6 +179,12 @@ public class KeepaliveController {
 
     private byte[] errorBody(String code, String message) {
         return wire.encode(new ServerFrame.ErrorFrame(code, Redaction.excerpt(message, 1000), null));
+    }
+
+    private static String remoteOf(HttpRequest<?> request) {
+        var a = request.getRemoteAddress();
+        return a.getAddress() == null ? a.getHostString() + ":" + a.getPort()
+                : a.getAddress().getHostAddress() + ":" + a.getPort();
     }
 
     private static String bearer(String header) {
