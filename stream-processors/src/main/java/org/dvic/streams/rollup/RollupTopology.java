@@ -1,5 +1,6 @@
 package org.dvic.streams.rollup;
 
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -54,7 +55,8 @@ public final class RollupTopology {
 
     public static Topology build(String namespace, Settings settings) {
         StreamsBuilder builder = new StreamsBuilder();
-        EventSerde<MetricSample> samples = EventSerde.of(MetricSample.class);
+        Serde<MetricSample> samples = Serdes.serdeFrom(EventSerde.of(MetricSample.class).serializer(),
+                new SampleDeserializer());
         EventSerde<MetricRollup> rollups = EventSerde.of(MetricRollup.class);
         String minuteTopic = Topics.METRICS_1M.nameIn(namespace);
 
