@@ -37,6 +37,8 @@ import org.dvic.streams.sink.CassandraSink;
 import org.dvic.streams.sink.SinkMetrics;
 import org.dvic.streams.sink.SinkSettings;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -268,11 +270,13 @@ public final class StreamsBenchmark implements Benchmark {
         StreamProcessors.Config config = config(context, ns, "bench-rollups", false, true, null, List.of());
         String group = config.applicationId() + "-rollups";
         double rate;
+        long threadCpuNs;
         try (StreamProcessors processors = new StreamProcessors(config, LivenessListener.NONE, SinkMetrics.NONE,
                 StreamProcessors.Hooks.NONE);
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             processors.start();
             rate = throughput(() -> committed(admin, group, topic), samples, Duration.ofMinutes(10));
+            threadCpuNs = streamThreadCpuNanos(group);
             KafkaStreams ks = processors.streams().get("rollups");
             if (ks.state() != KafkaStreams.State.RUNNING) {
                 throw new IllegalStateException("rollups ended in state " + ks.state());
@@ -282,8 +286,22 @@ public final class StreamsBenchmark implements Benchmark {
                 .put("rollup_readings_per_sample", readings)
                 .put("rollup_samples_per_s", Stats.round(rate, 0))
                 .put("rollup_readings_per_s", Stats.round(rate * readings, 0))
-                .put("rollup_stream_threads", 1);
-        System.out.printf("[bench] rollups: %.0f samples/s (%d readings each) on one stream thread%n", rate, readings);
+                .put("rollup_stream_threads", 1)
+                // The stream thread's own CPU per sample, start-up included: what the machine's other load
+                // (the broker, other processes on two cores) cannot inflate, unlike samples/s.
+                .put("rollup_stream_thread_cpu_us_per_sample", Stats.round(threadCpuNs / 1e3 / samples, 2))
+                .put("rollup_load_average_1m", Stats.round(
+                        ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), 2));
+        System.out.printf("[bench] rollups: %.0f samples/s (%d readings each) on one stream thread, %.1f us of its CPU"
+                + " per sample%n", rate, readings, threadCpuNs / 1e3 / samples);
+    }
+
+    /** CPU time so far of the Kafka Streams threads of one application (one here). */
+    private static long streamThreadCpuNanos(String applicationId) {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith(applicationId + "-") && t.getName().contains("-StreamThread-"))
+                .mapToLong(t -> Math.max(0, threads.getThreadCpuTime(t.getId()))).sum();
     }
 
     private static long committed(Admin admin, String group, String topic) throws Exception {
