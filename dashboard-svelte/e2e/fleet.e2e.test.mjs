@@ -1,6 +1,7 @@
-// End to end in real headless Chromium against the real stack (e2e/stack.mjs): log in, see N
-// nodes online, stop a simulated node and see it go offline within its timeout + 2 s, run `echo`
-// and read its output, open a terminal and type a command.
+// End to end in real headless Chromium against the real stack (e2e/stack.mjs: ./start.sh --fleet N
+// plus one extra simulated desktop and one real agent): log in, see every node online, stop the
+// extra simulated desktop and see it go offline within its timeout + 2 s, run `echo` on the real
+// agent and read its output, open a terminal on it and type a command.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { blockedOn, startStack } from './stack.mjs';
@@ -13,37 +14,40 @@ describe('dashboard on the real stack', { skip: blocked ? `blocked on: ${blocked
   let stack;
   let ctx;
   let page;
+  const row = (id, state) => `[data-testid=fleet-rows] li[data-node-id="${id}"]${state ? `[data-state=${state}]` : ''}`;
 
   before(async () => {
+    const t0 = Date.now();
     stack = await startStack();
+    console.log(`# stack ready in ${stack.timings.stackReadyMs} ms, extra nodes started after ${Date.now() - t0} ms`);
     ctx = await launch();
     page = ctx.pages()[0] ?? (await ctx.newPage());
   });
   after(async () => {
     await ctx?.close();
+    const t0 = Date.now();
     await stack?.close();
+    if (stack) console.log(`# stack stopped in ${Date.now() - t0} ms, its ports are free`);
   });
 
-  it('logs in and shows every simulated node online', async () => {
+  it('logs in and shows every node online', async () => {
     await login(page, stack.url, stack.user, stack.password);
-    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=count-online] b')?.textContent) >= n, stack.nodes, { timeout: 60_000 });
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid=count-online] b')?.textContent) >= n, stack.nodes, { timeout: 90_000 })
+      .catch((e) => { console.log(stack.logs()); throw e; });
+    await page.waitForSelector(row(stack.extraNode, 'ONLINE'), { timeout: 10_000 });
+    await page.waitForSelector(row(stack.agentNode, 'ONLINE'), { timeout: 10_000 });
     assert.equal(await page.locator('[data-testid=live-state]').textContent(), 'live');
   });
 
   it('shows a stopped node offline within its timeout + 2 s', async () => {
-    const row = page.locator('[data-testid=fleet-rows] li[data-state=ONLINE]').first();
-    const nodeId = await row.getAttribute('data-node-id');
-    const name = await row.locator('a.node-link').textContent();
     const t0 = Date.now();
-    await stack.stopNode(nodeId, name);
-    await page.waitForSelector(`[data-testid=fleet-rows] li[data-node-id="${nodeId}"][data-state=OFFLINE]`, { timeout: stack.timeoutMs + 2000 });
+    await stack.stopNode();
+    await page.waitForSelector(row(stack.extraNode, 'OFFLINE'), { timeout: stack.timeoutMs + 2000 });
     console.log(`# offline after ${Date.now() - t0} ms (timeout ${stack.timeoutMs} ms)`);
   });
 
   it('runs echo on a node and reads its output', async () => {
-    const link = page.locator('[data-testid=fleet-rows] li[data-state=ONLINE] a.node-link').first();
-    const href = await link.getAttribute('href');
-    await page.goto(stack.url + '/' + href + '?tab=actions');
+    await page.goto(`${stack.url}/#/node/${stack.agentNode}?tab=actions`);
     const word = `e2e-${Date.now()}`;
     await page.fill('[data-testid=exec-input]', `echo ${word}`);
     await page.click('[data-testid=exec-run]');
@@ -57,6 +61,7 @@ describe('dashboard on the real stack', { skip: blocked ? `blocked on: ${blocked
     const word = `term${Date.now()}`;
     await page.click('[data-testid=terminal]');
     await page.keyboard.type(`echo ${word}\r`);
+    // the typed line echoed back by the PTY, then the command's output: the word twice
     await page.waitForFunction((w) => (document.querySelector('[data-testid=terminal] .xterm-rows')?.textContent ?? '').split(w).length >= 3, word, { timeout: 20_000 });
     await page.click('[data-testid=term-close]');
   });

@@ -1,108 +1,189 @@
-// The real stack for the end-to-end tests: real relay, gateway, Kafka, Cassandra and a simulated
-// fleet. Never the synthetic test server.
-//
-// Either point at a running stack:
-//   DVIC_E2E_URL=http://127.0.0.1:8080  DVIC_E2E_USER=...  DVIC_E2E_PASSWORD=...  (an operator)
-//   DVIC_E2E_NODES=5                      simulated agents expected online
-//   DVIC_E2E_STOP_NODE='cmd ...'          shell command that stops one simulated agent; gets
-//                                         NODE_ID and NODE_NAME in its environment
-//   DVIC_E2E_TIMEOUT_MS=15000             that agent's liveness timeout
-// or let this module start it with ./start.sh --fleet N, once the local stack runs the relay and
-// the fleet simulator. Until then `blockedOn()` says what is missing and the tests skip.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+// The real stack for the end-to-end tests: `./start.sh --wipe --state-dir <fresh /tmp dir> --fleet N`
+// (real Kafka, Cassandra, ingest gateway, stream processors, command relay serving dist/, demo
+// fleet). Never the synthetic test server. On top of it the suite starts two nodes of its own:
+//   - one more simulated desktop (bench FleetSimulator demo --agents 1 --boards 0, own --state
+//     dir holding its identity), in its own process, so a test can stop exactly that node (kill -9);
+//   - one real agent (agent/target/dvic-agent-*-all.jar), registered through the relay's
+//     POST /api/nodes/agents, because the simulated desktops answer `exec` only — they have no
+//     terminals (DemoFleet ignores every other command).
+// close() stops all of it (SIGTERM to each process group, SIGKILL after 60 s) and checks the
+// stack's ports are free again.
+//   DVIC_E2E_NODES=3  size of the demo fleet (default 3: the suite stays lean on 2 cores)
+// Or attach to a stack already running on the default ports (its demo fleet must have
+// DVIC_E2E_NODES desktops; only the two extra nodes are started and stopped):
+//   DVIC_E2E_URL=http://127.0.0.1:8081 DVIC_E2E_ADMIN_USER=... DVIC_E2E_ADMIN_PASSWORD=...
+import { spawn, execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { hasChromium, CHROMIUM } from '../scripts/browser.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const PORTS = [9092, 9042, 7000, 7199, 8080, 8081, 8082];
+const KAFKA = '127.0.0.1:9092';
+const GATEWAY = 'http://127.0.0.1:8080';
+/** The demo desktops' liveness: heartbeats every 5 s, offline after 3 missed (DemoFleet). */
+const DEMO_TIMEOUT_MS = 15_000;
 
-/** What the end-to-end tests still wait for, or null when they can run. */
+/** What the end-to-end tests cannot run without, or null when they can run. */
 export function blockedOn() {
   const missing = [];
   if (!hasChromium()) missing.push(`Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
   if (!existsSync(join(root, 'dashboard-svelte/dist/index.html'))) missing.push('a built dashboard (npm run build)');
-  if (process.env.DVIC_E2E_URL) {
-    if (!process.env.DVIC_E2E_USER || !process.env.DVIC_E2E_PASSWORD) missing.push('DVIC_E2E_USER and DVIC_E2E_PASSWORD for DVIC_E2E_URL');
-    return missing.length ? missing : null;
-  }
-  const services = read('infra/local-stack/src/main/java/org/dvic/localstack/Services.java');
-  const main = read('infra/local-stack/src/main/java/org/dvic/localstack/LocalStackMain.java');
-  if (!/command-relay/.test(services)) missing.push('the command relay in the local stack (infra/local-stack Services.ALL; issue 8)');
-  if (!/ingest-gateway/.test(services)) missing.push('the ingest gateway in the local stack (Services.ALL; issue 4)');
-  if (/not in this build yet/.test(main) || !/fleet/i.test(services + main)) missing.push('the fleet simulator behind ./start.sh --fleet N (issue 4)');
-  if (!process.env.DVIC_E2E_STOP_NODE) missing.push('a way to stop one simulated agent (DVIC_E2E_STOP_NODE)');
+  const busy = process.env.DVIC_E2E_URL ? [] : busyPorts();
+  if (busy.length) missing.push(`free ports for the stack (in use: ${busy.join(', ')}; is another stack running?)`);
   return missing.length ? missing : null;
 }
 
-function read(rel) {
+function busyPorts() {
   try {
-    return readFileSync(join(root, rel), 'utf8');
+    const out = execFileSync('ss', ['-Hltn'], { encoding: 'utf8' });
+    return PORTS.filter((p) => new RegExp(`:${p}\\s`).test(out));
   } catch {
-    return '';
+    return [];
   }
 }
 
 /**
- * Starts (or attaches to) the stack. Returns { url, user, password, nodes, timeoutMs, stopNode, close }.
- * Auto-start: ./start.sh --wipe --fleet N in its own process group, first admin from the setup
- * token the relay prints, then an operator account for the tests.
+ * Starts the stack and the suite's two extra nodes. Returns { url, user, password, nodes,
+ * timeoutMs, extraNode, agentNode, stopNode, close, timings }.
  */
 export async function startStack() {
-  const nodes = Number(process.env.DVIC_E2E_NODES ?? 5);
-  const timeoutMs = Number(process.env.DVIC_E2E_TIMEOUT_MS ?? 15_000);
-  const stopCmd = process.env.DVIC_E2E_STOP_NODE;
-  const stopNode = (nodeId, name) =>
-    new Promise((ok, fail) => {
-      const p = spawn('bash', ['-c', stopCmd], { env: { ...process.env, NODE_ID: nodeId, NODE_NAME: name }, stdio: 'inherit' });
-      p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`DVIC_E2E_STOP_NODE exited ${code}`))));
-    });
-  if (process.env.DVIC_E2E_URL) {
-    return { url: process.env.DVIC_E2E_URL, user: process.env.DVIC_E2E_USER, password: process.env.DVIC_E2E_PASSWORD, nodes, timeoutMs, stopNode, close: async () => {} };
-  }
+  const fleet = Number(process.env.DVIC_E2E_NODES ?? 3);
+  const t0 = Date.now();
   const state = mkdtempSync(join(tmpdir(), 'dvic-e2e-'));
-  const child = spawn(join(root, 'start.sh'), ['--wipe', '--state-dir', state, '--fleet', String(nodes)], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const procs = [];
   let out = '';
-  child.stdout.on('data', (d) => (out += d));
-  child.stderr.on('data', (d) => (out += d));
-  const close = async () => {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
-    await new Promise((ok) => (child.exitCode !== null ? ok() : child.once('exit', ok)));
-  };
+  const attach = process.env.DVIC_E2E_URL;
+  const close = () => stopAll(procs, state, !attach);
   try {
-    const url = await waitFor(() => /command-relay[^\n]*?(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1], 240_000, () => out);
-    const token = await waitFor(() => /setup token[^A-Za-z0-9_-]*([A-Za-z0-9_-]{16,})/i.exec(out + readLogs(state))?.[1], 60_000, () => out);
-    const admin = { username: 'e2e-admin', password: 'e2e-admin-password-' + Date.now() };
-    const setup = await fetch(url + '/api/auth/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ setupToken: token, ...admin }) });
-    if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
-    const cookie = setup.headers.get('set-cookie').split(';')[0];
-    const op = { username: 'e2e-operator', password: 'e2e-operator-password-' + Date.now(), role: 'operator' };
-    const made = await fetch(url + '/api/operators', { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(op) });
-    if (!made.ok) throw new Error(`operator: ${made.status} ${await made.text()}`);
-    return { url, user: op.username, password: op.password, nodes, timeoutMs, stopNode, close };
+    let url;
+    let cookie;
+    if (attach) {
+      url = attach.replace(/\/$/, '');
+      const r = await fetch(url + '/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: process.env.DVIC_E2E_ADMIN_USER, password: process.env.DVIC_E2E_ADMIN_PASSWORD }) });
+      if (!r.ok) throw new Error(`admin login: ${r.status} ${await r.text()}`);
+      cookie = r.headers.get('set-cookie').split(';')[0];
+    } else {
+      const child = spawn(join(root, 'start.sh'), ['--wipe', '--state-dir', join(state, 'stack'), '--fleet', String(fleet)], {
+        cwd: root,
+        detached: true,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      procs.push({ name: 'start.sh', child });
+      child.stdout.on('data', (d) => (out += d));
+      child.stderr.on('data', (d) => (out += d));
+      await waitFor(() => /ready in [\d.]+ s/.test(out) || child.exitCode !== null, 900_000, () => out, 'the stack ("ready in")');
+      if (child.exitCode !== null) throw new Error(`start.sh exited ${child.exitCode}:\n${out.slice(-3000)}`);
+      url = /command-relay\s+(http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1];
+      const token = setupToken(out);
+      if (!url || !token) throw new Error(`no relay URL or setup token in the start output:\n${out.slice(-3000)}`);
+      const admin = { username: 'e2e-admin', password: 'e2e-admin-password-' + Date.now() };
+      const setup = await fetch(url + '/api/auth/setup', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ setupToken: token, ...admin }) });
+      if (!setup.ok) throw new Error(`setup: ${setup.status} ${await setup.text()}`);
+      cookie = setup.headers.get('set-cookie').split(';')[0];
+    }
+    const stackReadyMs = Date.now() - t0;
+    const api = async (path, body) => {
+      const r = await fetch(url + path, { method: 'POST', headers: { 'content-type': 'application/json', cookie }, body: JSON.stringify(body) });
+      if (!r.ok) throw new Error(`POST ${path}: ${r.status} ${await r.text()}`);
+      return r.json();
+    };
+    const op = { username: 'e2e-operator-' + (Date.now() % 1e6), password: 'e2e-operator-password-' + Date.now(), role: 'operator' };
+    await api('/api/operators', op);
+
+    // one more simulated desktop, in a process of its own (the one a test stops)
+    const simState = join(state, 'extra-sim');
+    const bench = join(root, 'bench/target');
+    const sim = spawn('java', ['-Xmx64m', '-XX:+UseSerialGC', '-cp', `${bench}/classes:${readFileSync(join(bench, 'bench.classpath'), 'utf8').trim()}`,
+      'org.dvic.bench.fleet.FleetSimulator', 'demo', '--kafka', KAFKA, '--gateway', GATEWAY, '--agents', '1', '--boards', '0', '--state', simState],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const simProc = { name: 'extra simulated desktop', child: sim, out: '' };
+    sim.stdout.on('data', (d) => (simProc.out += d));
+    sim.stderr.on('data', (d) => (simProc.out += d));
+    procs.push(simProc);
+    const extraNode = await waitFor(() => /^agent ([0-9a-f-]{36}) /m.exec(tryRead(join(simState, 'identities')))?.[1], 60_000, () => simProc.out, 'the extra simulated desktop');
+
+    // one real agent (terminals), registered through the relay like an admin would
+    const agentState = join(state, 'real-agent');
+    mkdirSync(join(agentState, 'logs'), { recursive: true });
+    const reg = await api('/api/nodes/agents', { name: 'e2e-real-agent', labels: { fleet: 'e2e' } });
+    const agentNode = reg.node.nodeId;
+    writeFileSync(join(agentState, 'node.key'), reg.agentConfig.privateKey + '\n', { mode: 0o600 });
+    writeFileSync(join(agentState, 'agent.conf'), [
+      `gateway.url = ws://127.0.0.1:8080`, `node.id = ${agentNode}`, `node.key-file = ${join(agentState, 'node.key')}`,
+      `state.dir = ${join(agentState, 'state')}`, `demo-logs.dirs = ${join(agentState, 'logs')}`, 'journal.mode = off',
+      'docker.mode = off', `update.install-dir = ${join(agentState, 'install')}`, 'heartbeat.interval-ms = 5000', '',
+    ].join('\n'));
+    const agentDir = join(root, 'agent/target');
+    const jar = readdirSync(agentDir).find((f) => /^dvic-agent-.*-all\.jar$/.test(f));
+    if (!jar) throw new Error('no agent/target/dvic-agent-*-all.jar (the start command builds it)');
+    const agent = spawn('java', ['-Xmx64m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1', '-jar', join(agentDir, jar), '--config', join(agentState, 'agent.conf')],
+      { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const agentProc = { name: 'real agent', child: agent, out: '' };
+    agent.stdout.on('data', (d) => (agentProc.out += d));
+    agent.stderr.on('data', (d) => (agentProc.out += d));
+    procs.push(agentProc);
+
+    const stopNode = async () => {
+      process.kill(-sim.pid, 'SIGKILL');
+      await new Promise((ok) => (sim.exitCode !== null || sim.signalCode !== null ? ok() : sim.once('exit', ok)));
+    };
+    return {
+      url, user: op.username, password: op.password, nodes: fleet + 2, timeoutMs: DEMO_TIMEOUT_MS,
+      extraNode, agentNode, stopNode, close, timings: { stackReadyMs },
+      logs: () => ({ stack: out.slice(-2000), agent: agentProc.out.slice(-2000), sim: simProc.out.slice(-2000) }),
+    };
   } catch (e) {
     await close();
     throw e;
   }
 }
 
-function readLogs(state) {
+/** The relay's one-time setup token: the lone word between the two ===== lines. */
+function setupToken(text) {
+  const block = /^\s*={5,}\s*$([\s\S]*?)^\s*={5,}\s*$/m.exec(text)?.[1] ?? '';
+  return /^\s*([A-Za-z0-9_-]{16,})\s*$/m.exec(block)?.[1];
+}
+
+async function stopAll(procs, state, ownStack) {
+  // extra nodes first, then the stack (start.sh stops its fleet, services and engines on SIGTERM)
+  for (const p of [...procs].reverse()) {
+    const { child } = p;
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((ok) => child.once('exit', ok));
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {}
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid, 'SIGKILL');
+      } catch {}
+    }, 60_000);
+    await exited;
+    clearTimeout(timer);
+  }
+  const busy = process.env.DVIC_E2E_URL ? [] : busyPorts();
+  if (busy.length) throw new Error(`ports still in use after stopping the stack: ${busy.join(', ')}`);
+  rmSync(state, { recursive: true, force: true });
+}
+
+function tryRead(file) {
   try {
-    return readFileSync(join(state, 'command-relay', 'out.log'), 'utf8');
+    return readFileSync(file, 'utf8');
   } catch {
     return '';
   }
 }
 
-async function waitFor(probe, ms, context) {
+async function waitFor(probe, ms, context, what) {
   const end = Date.now() + ms;
   for (;;) {
     const v = probe();
     if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out; output so far:\n${context().slice(-3000)}`);
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${context().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }
