@@ -447,6 +447,30 @@ class RelayApiIT {
         assertTrue(prometheus.body().contains("dvic_relay"), prometheus.status() + " " + prometheus.body());
     }
 
+    @Test
+    void apiGetsAreAnsweredByTheApiWhatEverTheyAccept() {
+        // Given the relay serves the dashboard (dvic.relay.dashboard-dir, set in start) and its catch-all route
+        // When the API is read with the Accept headers curl and fetch send (*/*) or none
+        // Then the API answers, not the dashboard's catch-all (it answered 404 "no such endpoint" to */*)
+        for (String accept : new String[]{"*/*", "application/json", "application/json, text/plain, */*"}) {
+            Response me = admin.send(HttpRequest.newBuilder(URI.create(admin.base + "/api/auth/me")).header("Accept", accept).GET());
+            assertEquals(200, me.status(), accept + ": " + me.body());
+            assertEquals("admin", me.json().path("username").asText(), accept + ": " + me.body());
+            Response nodes = admin.send(HttpRequest.newBuilder(URI.create(admin.base + "/api/nodes")).header("Accept", accept).GET());
+            assertEquals(200, nodes.status(), accept + ": " + nodes.body());
+            assertTrue(nodes.json().path("nodes").isArray(), nodes.body());
+        }
+        // And unknown API paths and the dashboard's files still answer as before
+        Response unknown = admin.send(HttpRequest.newBuilder(URI.create(admin.base + "/api/nope")).header("Accept", "*/*").GET());
+        assertEquals(404, unknown.status());
+        assertEquals("not_found", unknown.json().path("error").path("code").asText());
+        Response js = admin.send(HttpRequest.newBuilder(URI.create(admin.base + "/assets/app-1234.js")).header("Accept", "*/*").GET());
+        assertTrue(js.header("Content-Type").startsWith("text/javascript"), js.toString());
+        Response page = admin.send(HttpRequest.newBuilder(URI.create(admin.base + "/nodes/123"))
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8").GET());
+        assertTrue(page.body().contains("<title>DVIC</title>"), page.body());
+    }
+
     private static void assertField(Response r, String field) {
         assertEquals(400, r.status(), r.body());
         assertEquals(field, r.json().path("error").path("field").asText(), r.body());

@@ -44,7 +44,15 @@ public final class DashboardController {
         return serve("index.html");
     }
 
-    @Get(uri = "/{+path}", produces = MediaType.ALL)
+    /**
+     * The catch-all names the concrete types it serves, never {@code *}{@code /*}: Micronaut keeps
+     * only the routes that explicitly produce the request's first accepted type when several match,
+     * so a catch-all producing {@code *}{@code /*} won over every {@code /api} GET sent with
+     * {@code Accept: *}{@code /*} (curl, fetch) and answered it 404.
+     */
+    @Get(uri = "/{+path}", produces = {"text/html", "text/javascript",
+            "text/css", "application/json", "image/svg+xml", "image/png", "image/x-icon", "font/woff2",
+            "font/woff", "text/plain", "application/manifest+json", "application/octet-stream"})
     public HttpResponse<?> file(@PathVariable String path) {
         if (path.equals("api") || path.startsWith("api/")) {
             return Json.error(HttpStatus.NOT_FOUND, "not_found", "no such endpoint", null);
