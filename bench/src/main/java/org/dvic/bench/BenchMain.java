@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
     private static final List<Benchmark> BENCHMARKS = List.of(new BaselineBenchmark(), new org.dvic.bench.streams.StreamsBenchmark(),
-            new org.dvic.bench.gateway.GatewayBenchmark(),
+            new org.dvic.bench.gateway.GatewayBenchmark(), new org.dvic.bench.relay.RelayBenchmark(),
             new org.dvic.bench.agent.AgentBenchmark());
 
     private BenchMain() {
