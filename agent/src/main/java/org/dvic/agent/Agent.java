@@ -92,7 +92,8 @@ public final class Agent implements Closeable {
         this.connection = new GatewayConnection(new GatewayConnection.Settings(config.agentEndpoint(),
                 config.nodeId(), key, Duration.ofMillis(config.connectTimeoutMs()),
                 Duration.ofMillis(config.ackTimeoutMs()), config.backoffInitialMs(), config.backoffMaxMs(),
-                config.refusedBackoffMs(), config.batchMaxEvents(), config.batchMaxBytes(), config.windowBatches()),
+                config.refusedBackoffMs(), config.batchMaxEvents(), config.batchMaxBytes(), config.windowBatches(),
+                config.lingerMs()),
                 spool, new WireCodec(), commands, new GatewayConnection.Listener() {
             @Override
             public void confirmed() {

@@ -48,6 +48,9 @@ public final class MetricsCollector implements Runnable {
     private volatile List<NetworkIF> interfaces;
     private final Map<String, long[]> prevNet = new LinkedHashMap<>();
     private long prevNetNanos;
+    /** Whether the machine has a CPU temperature sensor: asked at start and with each list refresh, since
+     * OSHI's search for one (hwmon, thermal zones, then vendor tools it starts as processes) is not cheap. */
+    private volatile boolean hasTemperature;
 
     public MetricsCollector(SystemInfo si, EventSink sink) {
         this.sink = sink;
@@ -73,6 +76,8 @@ public final class MetricsCollector implements Runnable {
             }
         }
         stores = byMount;
+        double t = sensors.getCpuTemperature();
+        hasTemperature = t > 0 && Double.isFinite(t);
         interfaces = Inventories.interfaces(hal);
     }
 
@@ -146,7 +151,7 @@ public final class MetricsCollector implements Runnable {
             }
         }
         prevNetNanos = now;
-        double temp = sensors.getCpuTemperature();
+        double temp = hasTemperature ? sensors.getCpuTemperature() : Double.NaN;
         if (temp > 0 && Double.isFinite(temp)) {
             put(v, "temp.cpu_c", temp);
         }

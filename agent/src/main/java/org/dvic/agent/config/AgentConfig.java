@@ -28,7 +28,7 @@ public record AgentConfig(
         String journalMode, Path syslogFile,
         long spoolMaxBytes, long spoolSegmentBytes,
         long backoffInitialMs, long backoffMaxMs, long refusedBackoffMs, long connectTimeoutMs, long ackTimeoutMs,
-        int batchMaxEvents, int batchMaxBytes, int windowBatches,
+        int batchMaxEvents, int batchMaxBytes, int windowBatches, long lingerMs,
         boolean remoteExecAllowed, boolean terminalAllowed, String execShell, String terminalShell,
         long maxExecTimeoutMs, String dockerMode, Path dockerSocket, Path installDir) {
 
@@ -60,6 +60,7 @@ public record AgentConfig(
         k.put("connection.batch-max-events", "500");
         k.put("connection.batch-max-bytes", "262144");
         k.put("connection.window-batches", "8");
+        k.put("connection.linger-ms", "50");
         k.put("commands.allow-remote-exec", "true");
         k.put("commands.allow-terminal", "true");
         k.put("commands.exec-shell", "/bin/sh");
@@ -130,6 +131,7 @@ public record AgentConfig(
                 (int) v.count("connection.batch-max-events", 1, 1000),
                 (int) v.count("connection.batch-max-bytes", 64 * 1024, 16 * 1024 * 1024),
                 (int) v.count("connection.window-batches", 1, 1024),
+                v.count("connection.linger-ms", 0, 1000),
                 v.bool("commands.allow-remote-exec"), v.bool("commands.allow-terminal"),
                 v.text("commands.exec-shell"), v.text("commands.terminal-shell"),
                 v.millis("commands.max-exec-timeout-ms", 1000),

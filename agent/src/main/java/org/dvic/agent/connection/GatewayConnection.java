@@ -48,7 +48,7 @@ public final class GatewayConnection implements Closeable {
     /** Connection tunables; see the README for their keys. */
     public record Settings(URI endpoint, UUID nodeId, PrivateKey key, Duration connectTimeout, Duration ackTimeout,
                            long backoffInitialMs, long backoffMaxMs, long refusedBackoffMs,
-                           int batchMaxEvents, int batchMaxBytes, int windowBatches) {
+                           int batchMaxEvents, int batchMaxBytes, int windowBatches, long lingerMs) {
     }
 
     /** What the connection tells the rest of the agent. */
@@ -91,6 +91,7 @@ public final class GatewayConnection implements Closeable {
     private volatile long acksReceived;
     private volatile long sessions;
     private volatile boolean connected;
+    private long lastSendNanos;
 
     private static final class InFlight {
         final long first;
@@ -269,6 +270,14 @@ public final class GatewayConnection implements Closeable {
                     lock.wait(oldest == null ? 5000 : 1000);
                     continue;
                 }
+                // linger: a demo flushing every 100 ms and metrics every second make many tiny appends;
+                // waiting a little after the previous send gathers them into one batch (one frame, one ack)
+                long sinceLast = System.nanoTime() - lastSendNanos;
+                long linger = TimeUnit.MILLISECONDS.toNanos(settings.lingerMs());
+                if (sinceLast < linger && spool.lastSeq() - sentUpTo < settings.batchMaxEvents()) {
+                    TimeUnit.NANOSECONDS.timedWait(lock, linger - sinceLast);
+                    continue;
+                }
                 after = sentUpTo;
                 maxEvents = after < splitThrough ? 1 : settings.batchMaxEvents();
             }
@@ -292,7 +301,8 @@ public final class GatewayConnection implements Closeable {
                 if (s.closed) {
                     return;
                 }
-                inflight.addLast(new InFlight(first, last, entries.size(), System.nanoTime()));
+                lastSendNanos = System.nanoTime();
+                inflight.addLast(new InFlight(first, last, entries.size(), lastSendNanos));
                 sentUpTo = last;
             }
             try {

@@ -67,7 +67,7 @@ class GatewayConnectionIT {
             open.add(spool);
         }
         GatewayConnection c = new GatewayConnection(new GatewayConnection.Settings(URI.create(g.url() + "/v1/agent"),
-                node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4),
+                node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4, 20),
                 spool, new WireCodec(), commands::add, new GatewayConnection.Listener() { });
         c.start();
         open.add(c);

@@ -60,8 +60,9 @@ public final class AgentBenchmark implements Benchmark {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final EventCodec CODEC = new EventCodec();
-    private static final List<String> AGENT_FLAGS = List.of("-Xmx32m", "-Xss256k", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=16m", "-XX:MaxMetaspaceSize=48m");
+    private static final List<String> AGENT_FLAGS = List.of("-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
+            "-XX:MaxHeapFreeRatio=30", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+            "-XX:ReservedCodeCacheSize=12m", "-XX:MaxMetaspaceSize=48m");
 
     @Override
     public String name() {
@@ -116,7 +117,8 @@ public final class AgentBenchmark implements Benchmark {
             Map<String, Long> seen = new ConcurrentHashMap<>();
             List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
             AtomicBoolean consuming = new AtomicBoolean(true);
-            Thread consumer = new Thread(() -> consume(bootstrap, namespace, node, seen, latencies, consuming));
+            java.util.concurrent.atomic.AtomicLong measureFrom = new java.util.concurrent.atomic.AtomicLong(Long.MAX_VALUE);
+            Thread consumer = new Thread(() -> consume(bootstrap, namespace, node, seen, latencies, consuming, measureFrom));
             consumer.start();
 
             // steady load: 3 demos x 100 lines/s, agent sampled every 5 s
@@ -131,7 +133,9 @@ public final class AgentBenchmark implements Benchmark {
             long prevTicks = cpuTicks(agent.pid());
             long prevNanos = System.nanoTime();
             long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-            long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(20, seconds / 3));
+            long warmupSeconds = Math.min(20, seconds / 3);
+            long warmup = System.nanoTime() + TimeUnit.SECONDS.toNanos(warmupSeconds);
+            measureFrom.set(System.currentTimeMillis() + TimeUnit.SECONDS.toMillis(warmupSeconds));
             while (System.nanoTime() < end) {
                 Thread.sleep(5000);
                 long ticks = cpuTicks(agent.pid());
@@ -145,8 +149,13 @@ public final class AgentBenchmark implements Benchmark {
             }
             writers.forEach(DemoWriter::stop);
             long steadyWritten = writers.stream().mapToLong(w -> w.written).sum();
-            awaitCount(seen, "steady", steadyWritten, Duration.ofSeconds(30));
-            long steadySeen = countPrefix(seen, "steady");
+            for (DemoWriter w : writers) {
+                awaitCount(seen, w.name, w.written, Duration.ofSeconds(30));
+            }
+            long steadySeen = 0;
+            for (int i = 0; i < 3; i++) {
+                steadySeen += countPrefix(seen, "steady" + i);
+            }
             List<Long> steadyLatencies = new ArrayList<>(latencies);
 
             // highest sustained rate of one file with zero loss
@@ -215,7 +224,7 @@ public final class AgentBenchmark implements Benchmark {
     }
 
     private static void consume(String bootstrap, String namespace, UUID node, Map<String, Long> seen,
-                                List<Long> latencies, AtomicBoolean running) {
+                                List<Long> latencies, AtomicBoolean running, java.util.concurrent.atomic.AtomicLong measureFrom) {
         Map<String, Object> p = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-agent-" + UUID.randomUUID(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -231,8 +240,9 @@ public final class AgentBenchmark implements Benchmark {
                     if (e instanceof LogRecord log && log.source().startsWith("demo:") && log.fields() != null
                             && log.fields().containsKey("id")) {
                         String id = log.fields().get("id");
-                        if (seen.putIfAbsent(id, now) == null && id.startsWith("steady")) {
-                            latencies.add(now - Long.parseLong(log.fields().get("written_ms")));
+                        long written = Long.parseLong(log.fields().get("written_ms"));
+                        if (seen.putIfAbsent(id, now) == null && id.startsWith("steady") && written >= measureFrom.get()) {
+                            latencies.add(now - written);
                         }
                     }
                 }
@@ -290,12 +300,12 @@ public final class AgentBenchmark implements Benchmark {
     }
 
     /**
-     * A demo log written in the dvic_log format at a fixed rate (flushed every 10 ms like the libraries'
+     * A demo log written in the dvic_log format at a fixed rate (flushed every 100 ms like the libraries'
      * flusher); each line carries its id and write time. The header names this JVM, which lives for the run.
      */
     private static final class DemoWriter {
         private final Path file;
-        private final String name;
+        final String name;
         private final int rate;
         private final Thread thread;
         private volatile boolean running = true;
@@ -355,7 +365,7 @@ public final class AgentBenchmark implements Benchmark {
                     if (sb.length() > 0) {
                         out.write(sb.toString().getBytes(StandardCharsets.UTF_8));
                     }
-                    Thread.sleep(10);
+                    Thread.sleep(100);
                 }
             } catch (IOException | InterruptedException e) {
                 // stop
