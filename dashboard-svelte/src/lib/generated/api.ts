@@ -25,7 +25,8 @@ export interface AuditEntry {
   /** the command line, the signal, the update version or the terminal size; never keystrokes (untrusted text: render as text) */
   summary: string;
   expiresAt: number;
-  status: "ISSUED" | "QUEUED" | "ACCEPTED" | "UNDELIVERABLE" | "COMPLETED" | "FAILED" | "EXPIRED";
+  /** a queued command stays ISSUED until it goes out or expires */
+  status: "ISSUED" | "ACCEPTED" | "UNDELIVERABLE" | "COMPLETED" | "FAILED" | "EXPIRED";
   detail?: string | null;
   exitCode?: number | null;
   finishedAt?: number | null;
