@@ -97,15 +97,25 @@ public final class StreamsBenchmark implements Benchmark {
                         Duration.ofDays(7)), RollupTopology.Settings.DEFAULTS, store, sinks, SinkSettings.DEFAULTS);
     }
 
-    /**
-     * One request in flight: the topics are created just before the load, and on Kafka 4.3 an idempotent
-     * producer with several in flight can silently lose a batch sent while a partition is still being
-     * created (KAFKA-15591), which would leave a run waiting for records that never arrive.
-     */
+    /** The heartbeat stream of the liveness phase: latency matters, the producer's defaults. */
     private static KafkaProducer<String, byte[]> producer(BenchContext context) {
+        return producer(context, 5);
+    }
+
+    /**
+     * The bulk loads of the rollup and sink phases keep one request in flight: their topics are created just
+     * before, and on Kafka 4.3 an idempotent producer with several in flight can silently lose a batch sent
+     * while a partition is still being created (KAFKA-15591), leaving the run waiting for records that
+     * never arrive.
+     */
+    private static KafkaProducer<String, byte[]> loader(BenchContext context) {
+        return producer(context, 1);
+    }
+
+    private static KafkaProducer<String, byte[]> producer(BenchContext context, int inFlight) {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 context.engines().kafka().bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, inFlight,
                 ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024),
                 new StringSerializer(), new ByteArraySerializer());
     }
@@ -256,7 +266,7 @@ public final class StreamsBenchmark implements Benchmark {
         long span = (long) (samples / nodes) * 10_000;
         long first = now - span;
         String topic = Topics.METRICS.nameIn(ns);
-        try (KafkaProducer<String, byte[]> producer = producer(context)) {
+        try (KafkaProducer<String, byte[]> producer = loader(context)) {
             for (int i = 0; i < samples; i++) {
                 UUID n = ids.get(i % nodes);
                 long ts = first + (long) (i / nodes) * 10_000 + (i % nodes);
@@ -353,7 +363,7 @@ public final class StreamsBenchmark implements Benchmark {
             ids.add(UUID.randomUUID());
         }
         long now = System.currentTimeMillis();
-        try (KafkaProducer<String, byte[]> producer = producer(context)) {
+        try (KafkaProducer<String, byte[]> producer = loader(context)) {
             // One reading per sample: one row per event, the same row shape as the baseline's inserts.
             for (int i = 0; i < rows; i++) {
                 UUID n = ids.get(i % ids.size());
