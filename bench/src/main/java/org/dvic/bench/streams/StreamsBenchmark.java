@@ -97,7 +97,7 @@ public final class StreamsBenchmark implements Benchmark {
                         Duration.ofDays(7)), RollupTopology.Settings.DEFAULTS, store, sinks, SinkSettings.DEFAULTS);
     }
 
-    /** The heartbeat stream of the liveness phase: latency matters, the producer's defaults. */
+    /** The steady heartbeat stream of the liveness phase: latency matters, the producer's defaults. */
     private static KafkaProducer<String, byte[]> producer(BenchContext context) {
         return producer(context, 5);
     }
@@ -174,12 +174,21 @@ public final class StreamsBenchmark implements Benchmark {
             }, "bench-status-watch");
             watcher.start();
             // The fleet: sessions open, then every node heartbeats once a second, spread over the second.
+            // The sessions and each node's first heartbeat go through a loader with one request in flight
+            // (the topics are brand new: KAFKA-15591 would otherwise hold up, then drop, a partition's
+            // heartbeats for two minutes, and its nodes would time out); the steady stream then needs none.
             long t0 = System.currentTimeMillis();
-            for (UUID n : nodes) {
-                producer.send(new ProducerRecord<>(sessTopic, n.toString(),
-                        CODEC.encode(new SessionOpened(n, sessions.get(n), t0, "10.0.0.1"))));
-            }
             long[] seqs = new long[NODES];
+            try (KafkaProducer<String, byte[]> loader = loader(context)) {
+                for (int i = 0; i < NODES; i++) {
+                    UUID n = nodes.get(i);
+                    loader.send(new ProducerRecord<>(sessTopic, n.toString(),
+                            CODEC.encode(new SessionOpened(n, sessions.get(n), t0, "10.0.0.1"))));
+                    loader.send(new ProducerRecord<>(hbTopic, n.toString(),
+                            CODEC.encode(new Heartbeat(n, ++seqs[i], t0, INTERVAL_MS))));
+                }
+                loader.flush();
+            }
             int warmSeconds = context.size(12, 30);
             int watchSeconds = 8;
             int slices = 10;
