@@ -19,7 +19,8 @@ describe('dashboard on the real stack', { skip: blocked ? `blocked on: ${blocked
   before(async () => {
     const t0 = Date.now();
     stack = await startStack();
-    console.log(`# stack ready in ${stack.timings.stackReadyMs} ms, extra nodes started after ${Date.now() - t0} ms`);
+    const t = stack.timings;
+    console.log(`# stack ready after ${t.stackReadyMs} ms (start command: ready in ${t.startCommandReady}${t.built ? ', after building' : ''}), extra nodes started after ${Date.now() - t0} ms`);
     ctx = await launch();
     page = ctx.pages()[0] ?? (await ctx.newPage());
   });

@@ -133,7 +133,8 @@ export async function startStack() {
     };
     return {
       url, user: op.username, password: op.password, nodes: fleet + 2, timeoutMs: DEMO_TIMEOUT_MS,
-      extraNode, agentNode, stopNode, close, timings: { stackReadyMs },
+      extraNode, agentNode, stopNode, close,
+      timings: { stackReadyMs, startCommandReady: /ready in ([\d.]+ s)/.exec(out)?.[1] ?? 'attached', built: /\[start\] building/.test(out) },
       logs: () => ({ stack: out.slice(-2000), agent: agentProc.out.slice(-2000), sim: simProc.out.slice(-2000) }),
     };
   } catch (e) {
