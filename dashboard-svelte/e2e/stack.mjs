@@ -128,7 +128,9 @@ export async function startStack() {
     procs.push(agentProc);
 
     const stopNode = async () => {
-      process.kill(-sim.pid, 'SIGKILL');
+      // A clean stop (SIGTERM: the simulated agent closes its socket as a stopped agent does); the
+      // silent-node timeout path is covered by the stream-processors tests and bench streams.
+      process.kill(-sim.pid, 'SIGTERM');
       await new Promise((ok) => (sim.exitCode !== null || sim.signalCode !== null ? ok() : sim.once('exit', ok)));
     };
     return {

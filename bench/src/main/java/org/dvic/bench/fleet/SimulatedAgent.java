@@ -88,9 +88,14 @@ public final class SimulatedAgent implements WebSocket.Listener {
         chain = chain.thenCompose(v -> ws.sendText(frame, true)).exceptionally(e -> null);
     }
 
+    /** A clean goodbye, as an agent stopped by systemd sends: waits (briefly) until the close frame is out. */
     void close() {
         if (socket != null && open) {
-            socket.sendClose(1000, "bye");
+            try {
+                socket.sendClose(1000, "bye").get(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // the connection is gone anyway; the gateway records CONNECTION_LOST
+            }
         }
     }
 
