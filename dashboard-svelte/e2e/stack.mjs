@@ -128,16 +128,40 @@ export async function startStack() {
     procs.push(agentProc);
 
     const stopNode = async () => {
+      // Only a node that has announced its heartbeat interval has the 15 s timeout: wait until its
+      // first batch (heartbeat and metrics together) went through, as it has on any running node.
+      await waitForAsync(async () => {
+        const r = await fetch(`${url}/api/nodes/${extraNode}`, { headers: { cookie } });
+        return r.ok && (await r.json()).lastMetrics;
+      }, 20_000, () => simProc.out, 'the extra simulated desktop\'s first metrics');
       // A clean stop (SIGTERM: the simulated agent closes its socket as a stopped agent does); the
       // silent-node timeout path is covered by the stream-processors tests and bench streams.
+      const stoppedAt = Date.now();
       process.kill(-sim.pid, 'SIGTERM');
       await new Promise((ok) => (sim.exitCode !== null || sim.signalCode !== null ? ok() : sim.once('exit', ok)));
+      return stoppedAt;
     };
     return {
       url, user: op.username, password: op.password, nodes: fleet + 2, timeoutMs: DEMO_TIMEOUT_MS,
       extraNode, agentNode, stopNode, close,
       timings: { stackReadyMs, startCommandReady: /ready in ([\d.]+ s)/.exec(out)?.[1] ?? 'attached', built: /\[start\] building/.test(out) },
       logs: () => ({ stack: out.slice(-2000), agent: agentProc.out.slice(-2000), sim: simProc.out.slice(-2000) }),
+      diagnose: async (nodeId) => {
+        // What the relay and the services saw: tells a stuck browser from a transition never computed.
+        const get = async (path) => {
+          try {
+            const r = await fetch(url + path, { headers: { cookie } });
+            return `${r.status} ${(await r.text()).slice(0, 1500)}`;
+          } catch (e) {
+            return String(e);
+          }
+        };
+        const tails = attach ? [] : ['ingest-gateway', 'stream-processors', 'command-relay'].map((s) =>
+          `--- ${s}.log (tail)\n${tryRead(join(state, 'stack', s, `${s}.log`)).split('\n').slice(-40).join('\n')}`);
+        return [`--- GET /api/nodes/${nodeId}\n${await get(`/api/nodes/${nodeId}`)}`,
+          `--- GET /api/nodes/${nodeId}/status-history\n${await get(`/api/nodes/${nodeId}/status-history`)}`,
+          `--- extra simulated desktop output\n${simProc.out.slice(-2000)}`, ...tails].join('\n');
+      },
     };
   } catch (e) {
     await close();
@@ -178,6 +202,16 @@ function tryRead(file) {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
+  }
+}
+
+async function waitForAsync(probe, ms, context, what) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${context().slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

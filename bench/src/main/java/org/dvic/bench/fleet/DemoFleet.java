@@ -209,7 +209,7 @@ public final class DemoFleet {
             }
         }
 
-        void close() {
+        synchronized void close() { // never in the middle of a tick (connecting or sending)
             if (socket != null) {
                 socket.close();
             }

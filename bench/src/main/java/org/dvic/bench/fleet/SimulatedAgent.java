@@ -35,6 +35,7 @@ public final class SimulatedAgent implements WebSocket.Listener {
     volatile LongConsumer ackLatencyNanos = n -> { };
     volatile Runnable onAck = () -> { };
     volatile Consumer<String> onOtherFrame = f -> { };
+    private final CompletableFuture<Void> closedByPeer = new CompletableFuture<>();
 
     SimulatedAgent(FleetIdentities.AgentIdentity id) {
         this.id = id;
@@ -88,14 +89,26 @@ public final class SimulatedAgent implements WebSocket.Listener {
         chain = chain.thenCompose(v -> ws.sendText(frame, true)).exceptionally(e -> null);
     }
 
-    /** A clean goodbye, as an agent stopped by systemd sends: waits (briefly) until the close frame is out. */
+    /**
+     * A clean goodbye, as an agent stopped by systemd sends: the close frame goes after every frame
+     * already queued, and this waits (briefly) until the gateway answered it, so the gateway has
+     * seen a clean close (and records AGENT_CLOSED) before the process exits.
+     */
     void close() {
-        if (socket != null && open) {
-            try {
-                socket.sendClose(1000, "bye").get(2, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                // the connection is gone anyway; the gateway records CONNECTION_LOST
+        WebSocket ws;
+        CompletableFuture<?> closing;
+        synchronized (this) {
+            ws = socket;
+            if (ws == null || !open) {
+                return;
             }
+            closing = chain.thenCompose(v -> ws.sendClose(1000, "bye"));
+            chain = closing.exceptionally(e -> null);
+        }
+        try {
+            closing.thenCompose(v -> closedByPeer).get(2, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the connection is gone anyway; the gateway records CONNECTION_LOST
         }
     }
 
@@ -127,6 +140,7 @@ public final class SimulatedAgent implements WebSocket.Listener {
     public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
         open = false;
         closeCode = statusCode;
+        closedByPeer.complete(null);
         return null;
     }
 
@@ -134,6 +148,7 @@ public final class SimulatedAgent implements WebSocket.Listener {
     public void onError(WebSocket webSocket, Throwable error) {
         open = false;
         closeCode = -1;
+        closedByPeer.complete(null);
     }
 
     /** Appends one event's JSON. */
