@@ -90,8 +90,6 @@ class AgentGatewayKafkaIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("passed once, then failed once with 'seq 1171 missing in Kafka' after the restart "
-            + "(every demo line was there): a possible loss between agent and Kafka, not yet explained; see issue 7 report")
     void demoLinesReachKafkaInOrderAcrossAGatewayRestart() throws Exception {
         // Given a registered node, a gateway on a known port and an agent
         int port;
@@ -139,7 +137,10 @@ class AgentGatewayKafkaIT {
         long last = agent.spool().lastSeq();
         await().atMost(Duration.ofSeconds(60)).until(() -> agent.spool().acked() >= last);
 
-        // Then every line is in dvic.logs, in the order written, and the node's seqs have no gap
+        // Then every line is in dvic.logs, in the order written, and the node's seqs have no gap up
+        // to what the gateway had acked before we read (metrics and heartbeats go on meanwhile: a
+        // later seq may land in one topic after we read another)
+        long acked = agent.spool().acked();
         List<NodeEvent> events = new ArrayList<>();
         for (Topic<?, ?> t : NODE_TOPICS) {
             for (Event e : read(t, f)) {
@@ -157,9 +158,15 @@ class AgentGatewayKafkaIT {
         assertEquals(expected, lines);
         Set<Long> seqs = new HashSet<>();
         events.forEach(e -> seqs.add(e.seq()));
-        long max = seqs.stream().mapToLong(Long::longValue).max().orElseThrow();
-        for (long s = 0; s <= max; s++) {
-            assertEquals(true, seqs.contains(s), "seq " + s + " missing in Kafka");
+        for (long s = 0; s <= acked; s++) {
+            if (!seqs.contains(s)) {
+                long gap = s;
+                // say what became of it: refused by the gateway (dvic.rejected), or never sent
+                List<String> rejected = read(Topics.REJECTED, f).stream().map(Object::toString).toList();
+                throw new AssertionError("seq " + gap + " missing in Kafka; the node's rejected inputs: " + rejected
+                        + "; events around it: " + events.stream().filter(e -> Math.abs(e.seq() - gap) <= 3)
+                        .map(e -> e.getClass().getSimpleName() + "#" + e.seq()).toList());
+            }
         }
     }
 
@@ -191,7 +198,7 @@ class AgentGatewayKafkaIT {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 c.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (f.node.toString().equals(r.key())) {
+                    if (f.node.toString().equals(r.key()) || topic == Topics.REJECTED) {
                         out.add(CODEC.decode(r.value()));
                     }
                 });

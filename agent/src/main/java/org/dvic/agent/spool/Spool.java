@@ -188,6 +188,13 @@ public final class Spool implements Closeable {
                 }
                 for (LongFunction<byte[]> make : makers) {
                     byte[] payload = make.apply(nextSeq);
+                    if (payload != null && payload.length > MAX_PAYLOAD) {
+                        // skipped like a null, before its seq is taken: throwing here would lose the
+                        // seqs of the entries already put in this write
+                        LOG.warning("spool: entry of " + payload.length + " bytes is over " + MAX_PAYLOAD
+                                + "; not spooled");
+                        payload = null;
+                    }
                     if (payload != null) {
                         put(nextSeq++, payload);
                     }

@@ -59,6 +59,16 @@ class SpoolTest {
     }
 
     @Test
+    void anOversizedEntryIsSkippedWithoutLosingTheOthersOfItsWrite() throws IOException {
+        try (Spool spool = open(8 << 20, 4096)) {
+            long last = spool.appendAll(List.of(text("a"), seq -> new byte[Spool.MAX_PAYLOAD + 1], text("b")));
+
+            assertEquals(1, last);
+            assertEquals(List.of("a#0", "b#1"), texts(spool.read(-1, 100, 1 << 20)));
+        }
+    }
+
+    @Test
     void readRespectsEntryAndByteLimitsButReturnsAtLeastOne() throws IOException {
         try (Spool spool = open(1 << 20, 4096)) {
             for (int i = 0; i < 10; i++) {

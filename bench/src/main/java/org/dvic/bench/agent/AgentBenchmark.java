@@ -60,9 +60,7 @@ public final class AgentBenchmark implements Benchmark {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
     private static final EventCodec CODEC = new EventCodec();
-    private static final List<String> AGENT_FLAGS = List.of("-Xms8m", "-Xmx32m", "-XX:MinHeapFreeRatio=10",
-            "-XX:MaxHeapFreeRatio=30", "-Xss256k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-            "-XX:ReservedCodeCacheSize=12m", "-XX:MaxMetaspaceSize=48m");
+
 
     @Override
     public String name() {
@@ -107,11 +105,19 @@ public final class AgentBenchmark implements Benchmark {
                     "node.key-file = " + work.resolve("node.key"), "state.dir = " + work.resolve("state"),
                     "demo-logs.dirs = " + logs, "metrics.interval-ms = 1000", "journal.mode = off",
                     "docker.mode = off", "heartbeat.interval-ms = 10000", ""));
+            InstalledUnit unit = InstalledUnit.read(root.resolve("agent/install/dvic-agent.service"));
             List<String> cmd = new ArrayList<>(List.of(java.toString()));
-            cmd.addAll(AGENT_FLAGS);
+            cmd.addAll(unit.jvmFlags());
+            // investigation hook (e.g. -XX:NativeMemoryTracking=summary); results record the flags used
+            String extra = System.getenv().getOrDefault("DVIC_BENCH_AGENT_EXTRA_FLAGS", "").trim();
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of(extra.split("\\s+")));
+            }
             cmd.addAll(List.of("-jar", agentJar.toString(), "--config", work.resolve("agent.conf").toString()));
-            Process agent = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(work.resolve("agent.log").toFile()).start();
+            ProcessBuilder agentBuilder = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(work.resolve("agent.log").toFile());
+            agentBuilder.environment().putAll(unit.environment());
+            Process agent = agentBuilder.start();
             children.add(agent);
 
             Map<String, Long> seen = new ConcurrentHashMap<>();
@@ -185,7 +191,8 @@ public final class AgentBenchmark implements Benchmark {
                     .put("log_to_kafka_p50_ms", round(p50)).put("log_to_kafka_p99_ms", round(p99))
                     .put("steady_lines_written", steadyWritten).put("steady_lines_in_kafka", steadySeen)
                     .put("max_lines_per_s_zero_loss", best)
-                    .put("duration_s", seconds).put("agent_flags", String.join(" ", AGENT_FLAGS))
+                    .put("duration_s", seconds).put("agent_flags", String.join(" ", cmd.subList(1, cmd.indexOf("-jar"))))
+                    .put("agent_environment", String.valueOf(unit.environment()))
                     .summary(String.format("agent: RSS median %.1f MB (limit 64), CPU median %.2f %% (limit 2), "
                                     + "log->Kafka p50 %.0f ms p99 %.0f ms (limit 250), %d/%d lines, max %d lines/s zero loss",
                             rssMed, cpuMed, p50, p99, steadySeen, steadyWritten, best));

@@ -182,6 +182,17 @@ public final class RelayBenchmark implements Benchmark {
             long expected = (long) seconds * (nodes + (long) (nodes / 100) * clients);
             System.out.printf("[bench] fan-out: %d messages received (expected %d): delay p50 %.1f ms, p99 %.1f ms; %d closed%n",
                     delays.length, expected, f50, f99, fanout.closed.get());
+            double[] status;
+            synchronized (fanout.statusDelays) {
+                status = fanout.statusDelays.stream().mapToDouble(Double::doubleValue).toArray();
+            }
+            if (status.length > 0) {
+                double s50 = Stats.round(Stats.percentile(status.clone(), 50), 1);
+                double s99 = Stats.round(Stats.percentile(status.clone(), 99), 1);
+                System.out.printf("[bench] fan-out: of which %d status changes (each to every client): p50 %.1f ms, p99 %.1f ms%n",
+                        status.length, s50, s99);
+                result.put("fanout_status_p50_ms", s50).put("fanout_status_p99_ms", s99);
+            }
             result.put("fanout_clients", clients).put("fanout_nodes", nodes).put("fanout_seconds", seconds)
                     .put("fanout_messages", delays.length).put("fanout_messages_expected", expected)
                     .put("fanout_p50_ms", f50).put("fanout_p99_ms", f99).put("fanout_clients_closed", fanout.closed.get());
@@ -196,6 +207,8 @@ public final class RelayBenchmark implements Benchmark {
         volatile boolean measuring;
         final AtomicLong closed = new AtomicLong();
         private final List<Double> delays = Collections.synchronizedList(new ArrayList<>());
+        /** The status changes alone: each one goes to every client at once. */
+        final List<Double> statusDelays = Collections.synchronizedList(new ArrayList<>());
 
         WebSocket.Listener listener() {
             return new WebSocket.Listener() {
@@ -213,6 +226,9 @@ public final class RelayBenchmark implements Benchmark {
                                 JsonNode e = JSON.readTree(text).path("event");
                                 long ts = e.has("ts") ? e.path("ts").asLong() : e.path("since").asLong();
                                 delays.add((double) (now - ts));
+                                if (e.path("type").asText().equals("node-status")) {
+                                    statusDelays.add((double) (now - ts));
+                                }
                             } catch (Exception ignored) {
                                 // not an event we time
                             }
