@@ -12,7 +12,9 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
@@ -157,7 +159,8 @@ public final class TestGateway implements AutoCloseable {
         group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     }
 
-    private final class Handler extends SimpleChannelInboundHandler<TextWebSocketFrame> {
+    /** Batches come as text or binary frames (the real gateway reads both; the agent sends binary). */
+    private final class Handler extends SimpleChannelInboundHandler<WebSocketFrame> {
         @Override
         public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
             if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete hs) {
@@ -180,8 +183,11 @@ public final class TestGateway implements AutoCloseable {
         }
 
         @Override
-        protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
-            AgentBatch batch = wire.decodeBatch(frame.text().getBytes(StandardCharsets.UTF_8));
+        protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+            if (!(frame instanceof TextWebSocketFrame) && !(frame instanceof BinaryWebSocketFrame)) {
+                return;
+            }
+            AgentBatch batch = wire.decodeBatch(io.netty.buffer.ByteBufUtil.getBytes(frame.content()));
             if (refuse.test(batch)) {
                 String err = new String(wire.encode(new ServerFrame.ErrorFrame(refuseCode, "refused by the test",
                         batch.seq())), StandardCharsets.UTF_8);
