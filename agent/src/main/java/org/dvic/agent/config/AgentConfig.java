@@ -60,7 +60,7 @@ public record AgentConfig(
         k.put("connection.batch-max-events", "500");
         k.put("connection.batch-max-bytes", "262144");
         k.put("connection.window-batches", "8");
-        k.put("connection.linger-ms", "50");
+        k.put("connection.linger-ms", "150");
         k.put("commands.allow-remote-exec", "true");
         k.put("commands.allow-terminal", "true");
         k.put("commands.exec-shell", "/bin/sh");
