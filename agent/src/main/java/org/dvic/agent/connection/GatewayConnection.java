@@ -118,10 +118,29 @@ public final class GatewayConnection implements Closeable {
         this.listener = listener;
         this.backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), random);
         this.clientExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "dvic-ws-client"));
-        this.client = HttpClient.newBuilder().executor(clientExecutor).connectTimeout(settings.connectTimeout())
-                .build();
+        HttpClient.Builder builder = HttpClient.newBuilder().executor(clientExecutor)
+                .connectTimeout(settings.connectTimeout());
+        if ("ws".equalsIgnoreCase(settings.endpoint().getScheme())) {
+            builder.sslContext(noTls()); // else the client loads the JDK's trust store for nothing
+        }
+        this.client = builder.build();
         this.thread = daemon(this::run, "dvic-sender");
         spool.addAppendListener(this::wake);
+    }
+
+    /**
+     * For a plain {@code ws://} gateway no TLS handshake ever happens; this context (no key or
+     * trust managers: it could verify nothing) stands in for the JDK default, whose trust store
+     * costs the agent a few MB of classes and certificates. {@code wss://} uses the default.
+     */
+    private static javax.net.ssl.SSLContext noTls() {
+        try {
+            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
+            c.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
+            return c;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static Thread daemon(Runnable r, String name) {

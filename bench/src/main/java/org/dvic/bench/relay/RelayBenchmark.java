@@ -109,6 +109,18 @@ public final class RelayBenchmark implements Benchmark {
             UUID node = registerAgent(http, relay, cookie, "bench-node");
             publish(producer, Topics.NODE_STATUS.nameIn(namespace), node, online(node));
             awaitOnline(http, relay, cookie, node);
+            // the HTTP floor: an authenticated GET with no storage behind it, on the same client
+            List<Double> floor = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                long g0 = System.nanoTime();
+                http.send(HttpRequest.newBuilder(URI.create(relay.base() + "/api/auth/me")).header("Cookie", cookie).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (i >= 10) {
+                    floor.add((System.nanoTime() - g0) / 1e6);
+                }
+            }
+            result.put("http_get_p50_ms", Stats.round(Stats.median(floor), 1));
+            System.out.printf("[bench] authenticated GET /api/auth/me: p50 %.1f ms%n", Stats.median(floor));
             int commands = context.size(150, 500);
             List<Double> rtt;
             List<Double> post = new ArrayList<>();
@@ -137,8 +149,14 @@ public final class RelayBenchmark implements Benchmark {
             producer.flush();
             Fanout fanout = new Fanout();
             List<WebSocket> sockets = new ArrayList<>();
+            // browsers are separate processes: spread the sockets over a few clients (one selector
+            // thread each) so one reader thread for all 200 is not what gets measured
+            HttpClient[] browsers = new HttpClient[4];
+            for (int b = 0; b < browsers.length; b++) {
+                browsers[b] = HttpClient.newHttpClient();
+            }
             for (int c = 0; c < clients; c++) {
-                WebSocket ws = http.newWebSocketBuilder().header("Cookie", cookie)
+                WebSocket ws = browsers[c % browsers.length].newWebSocketBuilder().header("Cookie", cookie)
                         .buildAsync(URI.create(relay.live()), fanout.listener()).join();
                 ws.sendText("{\"op\":\"subscribe\",\"id\":\"fleet\",\"topic\":\"fleet\"}", true).join();
                 for (int k = 0; k < 5; k++) {
@@ -192,6 +210,18 @@ public final class RelayBenchmark implements Benchmark {
                 System.out.printf("[bench] fan-out: of which %d status changes (each to every client): p50 %.1f ms, p99 %.1f ms%n",
                         status.length, s50, s99);
                 result.put("fanout_status_p50_ms", s50).put("fanout_status_p99_ms", s99);
+            }
+            // the relay's own share: Kafka append -> handed to the sockets (its dvic.relay.feed.append.to.fanout timer)
+            HttpResponse<String> prom = http.send(HttpRequest.newBuilder(URI.create(relay.base() + "/prometheus"))
+                    .header("Cookie", cookie).build(), HttpResponse.BodyHandlers.ofString());
+            java.util.regex.Matcher q99 = java.util.regex.Pattern.compile(
+                    "dvic_relay_feed_append_to_fanout_seconds\\{[^}]*quantile=\"0\\.99\"[^}]*} ([0-9.eE+-]+)").matcher(prom.body());
+            if (prom.statusCode() == 200 && q99.find()) {
+                double relayP99 = Stats.round(Double.parseDouble(q99.group(1)) * 1000, 1);
+                System.out.printf("[bench] fan-out: relay's own share (Kafka append -> handed to sockets): p99 %.1f ms%n", relayP99);
+                result.put("fanout_relay_append_to_handoff_p99_ms", relayP99);
+            } else {
+                System.out.printf("[bench] fan-out: relay timer not found (/prometheus %d)%n", prom.statusCode());
             }
             result.put("fanout_clients", clients).put("fanout_nodes", nodes).put("fanout_seconds", seconds)
                     .put("fanout_messages", delays.length).put("fanout_messages_expected", expected)
