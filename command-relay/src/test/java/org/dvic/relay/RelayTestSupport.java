@@ -308,4 +308,28 @@ public final class RelayTestSupport {
         return new Inventory(node, 1, System.currentTimeMillis(), "host-" + node.toString().substring(0, 8), "Linux",
                 "6.1", "cpu", 4, 8L << 30, List.of(), List.of(), "0.1.0", exec, terminal);
     }
+
+    /** Every record value of a topic, from the beginning to its end at the time of the call. */
+    public static List<String> readAll(TestStack stack, String topic) {
+        java.util.Properties p = new java.util.Properties();
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        p.put(org.apache.kafka.clients.consumer.ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                org.apache.kafka.common.serialization.ByteArrayDeserializer.class);
+        List<String> values = new java.util.ArrayList<>();
+        try (var c = new org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]>(p)) {
+            var parts = c.partitionsFor(topic).stream()
+                    .map(i -> new org.apache.kafka.common.TopicPartition(topic, i.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            var end = c.endOffsets(parts);
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.currentTimeMillis() < deadline) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> values.add(new String(r.value(),
+                        java.nio.charset.StandardCharsets.UTF_8)));
+            }
+        }
+        return values;
+    }
 }

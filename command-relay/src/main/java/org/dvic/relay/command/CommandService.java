@@ -89,7 +89,13 @@ public final class CommandService {
             producer.sendAndWait(Topics.COMMANDS, nodeId, command, now);
             status = "ISSUED";
         } else {
-            queue.hold(command);
+            try {
+                queue.hold(command);
+            } catch (IllegalStateException e) {
+                LOG.warn("command {} to node {} not queued: {}", command.commandId(), nodeId, e.getMessage());
+                throw new ApiException(HttpStatus.SERVICE_UNAVAILABLE, "unavailable",
+                        "the command could not be queued; nothing will be sent");
+            }
             status = "QUEUED";
         }
         meters.counter("dvic.relay.commands", "type", spec.type(), "status", status).increment();

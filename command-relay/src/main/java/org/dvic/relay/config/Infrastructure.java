@@ -43,6 +43,11 @@ public class Infrastructure {
     }
 
     @Singleton
+    org.dvic.store.CommandQueueRepository commandQueue(CqlSession session, CassandraSettings s) {
+        return new org.dvic.store.CommandQueueRepository(session, s.getKeyspace());
+    }
+
+    @Singleton
     CommandOutputRepository output(CqlSession session, CassandraSettings s) {
         return new CommandOutputRepository(session, s.getKeyspace());
     }

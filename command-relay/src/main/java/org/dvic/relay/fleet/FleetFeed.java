@@ -202,10 +202,11 @@ public final class FleetFeed implements AutoCloseable {
                 fleet.apply(m);
                 hub.metric(m, json);
             } else if (fleet.apply(event)) {
-                if (event instanceof NodeStatus s && s.state() == NodeStatus.NodeState.ONLINE) {
-                    queue.nodeOnline(s.nodeId());
-                }
                 if (loaded) {
+                    // (while loading, the queue's sweep finds the nodes that are online)
+                    if (event instanceof NodeStatus s && s.state() == NodeStatus.NodeState.ONLINE) {
+                        queue.nodeOnline(s.nodeId());
+                    }
                     hub.fleet(event, json);
                 }
             }
