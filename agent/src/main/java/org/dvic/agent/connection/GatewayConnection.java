@@ -86,6 +86,8 @@ public final class GatewayConnection implements Closeable {
     private Session session;
     private long sentUpTo;
     private long ackCeiling = Long.MAX_VALUE;
+    /** The sender waits out its linger: appends need not wake it (guarded by lock). */
+    private boolean lingering;
     private long splitThrough = -1;
     private boolean resendSoon;
     private volatile long batchesSent;
@@ -169,9 +171,12 @@ public final class GatewayConnection implements Closeable {
         return sessions;
     }
 
+    /** Called after every spool append: wakes the sender, unless it lingers anyway and the batch is not full. */
     private void wake() {
         synchronized (lock) {
-            lock.notifyAll();
+            if (!lingering || spool.lastSeq() - sentUpTo >= settings.batchMaxEvents()) {
+                lock.notifyAll();
+            }
         }
     }
 
@@ -295,7 +300,12 @@ public final class GatewayConnection implements Closeable {
                 long sinceLast = System.nanoTime() - lastSendNanos;
                 long linger = TimeUnit.MILLISECONDS.toNanos(settings.lingerMs());
                 if (sinceLast < linger && spool.lastSeq() - sentUpTo < settings.batchMaxEvents()) {
-                    TimeUnit.NANOSECONDS.timedWait(lock, linger - sinceLast);
+                    lingering = true;
+                    try {
+                        TimeUnit.NANOSECONDS.timedWait(lock, linger - sinceLast);
+                    } finally {
+                        lingering = false;
+                    }
                     continue;
                 }
                 after = sentUpTo;
