@@ -22,6 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -57,17 +58,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * real wire protocol: a {@link ConnectToken} signed with the private key the relay's registration
  * returned, {@link AgentBatch} frames through {@link WireCodec}, commands received as server frames.
  * The node's ONLINE status, which the stream processors' liveness would derive, is published by
- * the test. Skipped when the gateway is not packaged (e.g. {@code -pl command-relay -am}); the full
- * reactor packages it before this module's integration tests.
+ * the test. A second test runs the real agent jar ({@code agent/target/dvic-agent-*-all.jar}, with
+ * the config its registration returned) and reads the real shell's {@code hi}. Skipped when the
+ * gateway or the agent is not packaged (e.g. {@code -pl command-relay -am}); the full reactor
+ * packages both before this module's integration tests.
  */
 @ExtendWith(DevStackExtension.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class GatewayEndToEndIT {
     private static final Path GATEWAY = Path.of("..", "ingest-gateway", "target").toAbsolutePath().normalize();
+    private static final Path AGENT = Path.of("..", "agent", "target").toAbsolutePath().normalize();
     private static final WireCodec WIRE = new WireCodec();
 
     private TestStack stack;
     private EmbeddedServer relay;
+    private Client admin;
+    private Client operator;
     private Process gateway;
     private int gatewayPort;
     private KafkaProducer<byte[], byte[]> producer;
@@ -80,6 +86,8 @@ class GatewayEndToEndIT {
         this.stack = stack;
         RelayTestSupport.prepareKeyspace(stack);
         relay = RelayTestSupport.start(stack, Map.of());
+        admin = RelayTestSupport.adminAndUsers(relay);
+        operator = new Client(relay).login("operator", PASSWORD);
         producer = RelayTestSupport.producer(stack);
         gatewayPort = Ports.free();
         List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
@@ -124,8 +132,6 @@ class GatewayEndToEndIT {
     @Test
     void execEchoHiThroughTheRealGatewayComesBackAsHi() throws Exception {
         // Given an agent node registered through the relay, and its simulated agent connected to the gateway
-        Client admin = RelayTestSupport.adminAndUsers(relay);
-        Client operator = new Client(relay).login("operator", PASSWORD);
         JsonNode registered = admin.post("/api/nodes/agents", "{\"name\":\"e2e-pc\"}").json();
         UUID node = UUID.fromString(registered.path("node").path("nodeId").asText());
         PrivateKey key = NodeKeys.decodePrivate(registered.path("agentConfig").path("privateKey").asText());
@@ -172,6 +178,71 @@ class GatewayEndToEndIT {
                 .path("command").path("status").asText().equals("COMPLETED"));
         live.close();
         agent.close();
+    }
+
+    @Test
+    void execEchoHiOnTheRealAgentComesBackAsHi(@TempDir Path dir) throws Exception {
+        Path agentJar;
+        try (var files = Files.list(AGENT)) {
+            agentJar = files.filter(f -> f.getFileName().toString().matches("dvic-agent-.*-all\\.jar")).findFirst().orElse(null);
+        } catch (IOException e) {
+            agentJar = null;
+        }
+        Assumptions.assumeTrue(agentJar != null, "the agent is not packaged here (" + AGENT + ")");
+        // Given an agent node registered through the relay, and the real agent jar run with the
+        // config the registration returned (its private key in a 0600 file)
+        JsonNode registered = admin.post("/api/nodes/agents", "{\"name\":\"e2e-real-agent\"}").json();
+        UUID node = UUID.fromString(registered.path("node").path("nodeId").asText());
+        Path keyFile = dir.resolve("node.key");
+        Files.writeString(keyFile, registered.path("agentConfig").path("privateKey").asText() + "\n");
+        Files.setPosixFilePermissions(keyFile, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.createDirectories(dir.resolve("logs"));
+        Files.writeString(dir.resolve("agent.conf"), String.join("\n", "gateway.url = ws://127.0.0.1:" + gatewayPort,
+                "node.id = " + node, "node.key-file = " + keyFile, "state.dir = " + dir.resolve("state"),
+                "demo-logs.dirs = " + dir.resolve("logs"), "journal.mode = off", "docker.mode = off",
+                "update.install-dir = " + dir.resolve("install"), ""));
+        Process agent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx64m",
+                "-jar", agentJar.toString(), "--config", dir.resolve("agent.conf").toString()).redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "agent-e2e.log").toFile()).start();
+        try {
+            // (liveness would derive ONLINE from its first events; here the test publishes it)
+            await().atMost(Duration.ofSeconds(60)).until(() -> operator.get("/api/nodes/" + node).json()
+                    .path("hostname").isTextual()); // its inventory went agent -> gateway -> Kafka -> relay
+            RelayTestSupport.publish(producer, stack, Topics.NODE_STATUS, node.toString(), RelayTestSupport.online(node));
+            await().atMost(Duration.ofSeconds(20)).until(() -> operator.get("/api/nodes/" + node).json().path("state")
+                    .asText().equals("ONLINE"));
+            LiveSocket live = operator.live();
+            live.send("{\"op\":\"subscribe\",\"id\":\"mine\",\"topic\":\"commands\"}");
+            live.next("subscribed");
+
+            // When the operator runs `echo hi` through the relay
+            var issued = operator.post("/api/nodes/" + node + "/commands",
+                    "{\"command\":{\"type\":\"exec\",\"commandLine\":\"echo hi\"}}");
+            assertEquals(202, issued.status(), issued.body());
+            String commandId = issued.json().path("commandId").asText();
+
+            // Then the real shell's `hi` and the exit code 0 come back on the operator's socket
+            StringBuilder output = new StringBuilder();
+            JsonNode done = null;
+            while (done == null) {
+                JsonNode event = live.next("event").path("event");
+                assertEquals(commandId, event.path("commandId").asText());
+                switch (event.path("type").asText()) {
+                    case "command-output" -> output.append(event.path("data").asText());
+                    case "command-completed", "command-failed" -> done = event;
+                    default -> { }
+                }
+            }
+            assertEquals("command-completed", done.path("type").asText(), done.toString());
+            assertEquals(0, done.path("exitCode").asInt(-1));
+            assertEquals("hi\n", output.toString());
+            live.close();
+        } finally {
+            agent.destroy();
+            if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+                agent.destroyForcibly();
+            }
+        }
     }
 
     /** The agent side of the wire protocol, just enough for a command round trip. */
