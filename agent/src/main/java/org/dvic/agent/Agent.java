@@ -106,6 +106,7 @@ public final class Agent implements Closeable {
                         Map.of("seq", Long.toString(firstSeq), "code", code));
             }
         });
+        sink.onUrgent(connection::sendSoon);
         SystemLogReader.Mode mode = SystemLogReader.choose(config.journalMode(), config.syslogFile());
         this.systemLog = new SystemLogReader(mode, sink, mapper, state, config.syslogFile());
         this.docker = "auto".equals(config.dockerMode()) && DockerContainers.available(config.dockerSocket())

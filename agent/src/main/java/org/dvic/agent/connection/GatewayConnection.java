@@ -88,6 +88,8 @@ public final class GatewayConnection implements Closeable {
     private long ackCeiling = Long.MAX_VALUE;
     /** The sender waits out its linger: appends need not wake it (guarded by lock). */
     private boolean lingering;
+    /** Something an operator watches live was spooled: the next batch goes without linger (guarded by lock). */
+    private boolean urgent;
     private long splitThrough = -1;
     private boolean resendSoon;
     private volatile long batchesSent;
@@ -169,6 +171,14 @@ public final class GatewayConnection implements Closeable {
 
     public long sessions() {
         return sessions;
+    }
+
+    /** Sends what the spool holds without waiting out the linger (command output: an operator is watching). */
+    public void sendSoon() {
+        synchronized (lock) {
+            urgent = true;
+            lock.notifyAll();
+        }
     }
 
     /** Called after every spool append: wakes the sender, unless it lingers anyway and the batch is not full. */
@@ -299,7 +309,7 @@ public final class GatewayConnection implements Closeable {
                 // waiting a little after the previous send gathers them into one batch (one frame, one ack)
                 long sinceLast = System.nanoTime() - lastSendNanos;
                 long linger = TimeUnit.MILLISECONDS.toNanos(settings.lingerMs());
-                if (sinceLast < linger && spool.lastSeq() - sentUpTo < settings.batchMaxEvents()) {
+                if (!urgent && sinceLast < linger && spool.lastSeq() - sentUpTo < settings.batchMaxEvents()) {
                     lingering = true;
                     try {
                         TimeUnit.NANOSECONDS.timedWait(lock, linger - sinceLast);
@@ -308,6 +318,7 @@ public final class GatewayConnection implements Closeable {
                     }
                     continue;
                 }
+                urgent = false;
                 after = sentUpTo;
                 maxEvents = after < splitThrough ? 1 : settings.batchMaxEvents();
             }

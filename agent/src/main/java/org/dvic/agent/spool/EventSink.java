@@ -1,5 +1,6 @@
 package org.dvic.agent.spool;
 
+import org.dvic.protocol.event.CommandEvent;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
 import org.dvic.protocol.event.NodeEvent;
@@ -24,6 +25,8 @@ public final class EventSink {
     private final UUID nodeId;
     private final Spool spool;
     private final EventCodec codec;
+    /** Told when a command event was spooled: someone is watching it live, it should not linger. */
+    private volatile Runnable urgent = () -> { };
 
     public EventSink(UUID nodeId, Spool spool, EventCodec codec) {
         this.nodeId = nodeId;
@@ -39,9 +42,19 @@ public final class EventSink {
         return spool;
     }
 
+    /** Who sends command events at once (the gateway connection). */
+    public void onUrgent(Runnable r) {
+        this.urgent = r;
+    }
+
     /** Spools one event; returns its seq or -1 if it could not be built. */
     public long emit(LongFunction<? extends NodeEvent> make) {
-        return spool.append(encoder(make));
+        boolean[] command = {false};
+        long seq = spool.append(encoder(make, command));
+        if (command[0]) {
+            urgent.run(); // command output and outcomes: an operator is watching (a terminal echoes keystrokes)
+        }
+        return seq;
     }
 
     /** Spools events in order with one write. */
@@ -63,9 +76,16 @@ public final class EventSink {
     }
 
     private LongFunction<byte[]> encoder(LongFunction<? extends NodeEvent> make) {
+        return encoder(make, new boolean[1]);
+    }
+
+    /** Builds and encodes the event for its seq; {@code isCommand[0]} tells whether it was a command event. */
+    private LongFunction<byte[]> encoder(LongFunction<? extends NodeEvent> make, boolean[] isCommand) {
         return seq -> {
             try {
-                return codec.encode(make.apply(seq));
+                NodeEvent e = make.apply(seq);
+                isCommand[0] = e instanceof CommandEvent;
+                return codec.encode(e);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "event not spooled: " + e.getMessage());
                 return null;

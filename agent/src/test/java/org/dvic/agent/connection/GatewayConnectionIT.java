@@ -4,6 +4,7 @@ import org.dvic.agent.spool.EventSink;
 import org.dvic.agent.spool.Spool;
 import org.dvic.agent.testing.TestGateway;
 import org.dvic.protocol.event.Command;
+import org.dvic.protocol.event.CommandEvent;
 import org.dvic.protocol.event.Heartbeat;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
@@ -61,13 +62,18 @@ class GatewayConnectionIT {
 
     private GatewayConnection connect(TestGateway g, java.security.PrivateKey key, long refusedBackoffMs)
             throws IOException {
+        return connect(g, key, refusedBackoffMs, 20);
+    }
+
+    private GatewayConnection connect(TestGateway g, java.security.PrivateKey key, long refusedBackoffMs, long lingerMs)
+            throws IOException {
         if (spool == null) {
             spool = new Spool(dir.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new EventCodec()));
             sink = new EventSink(node, spool, new EventCodec());
             open.add(spool);
         }
         GatewayConnection c = new GatewayConnection(new GatewayConnection.Settings(URI.create(g.url() + "/v1/agent"),
-                node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4, 20),
+                node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4, lingerMs),
                 spool, new WireCodec(), commands::add, new GatewayConnection.Listener() { });
         c.start();
         open.add(c);
@@ -82,6 +88,23 @@ class GatewayConnectionIT {
 
     private static List<Long> range(long from, long toExclusive) {
         return LongStream.range(from, toExclusive).boxed().toList();
+    }
+
+    @Test
+    void commandEventsDoNotWaitOutTheLinger() throws Exception {
+        // Given a connected agent with a long linger (2 s) that has just sent a batch
+        TestGateway g = gateway(0);
+        GatewayConnection c = connect(g, keys.getPrivate(), 60_000, 2_000);
+        sink.onUrgent(c::sendSoon);
+        heartbeats(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> g.events().size() == 1);
+
+        // When a command's output is spooled right after (an operator is watching it, or typing)
+        sink.emit(seq -> new CommandEvent.Output(UUID.randomUUID(), node, seq, System.currentTimeMillis(), 0,
+                CommandEvent.OutputStream.STDOUT, "hi\n"));
+
+        // Then it reaches the gateway well before the linger would have let it go
+        await().atMost(Duration.ofMillis(1500)).until(() -> g.events().size() == 2);
     }
 
     @Test
