@@ -46,11 +46,20 @@ public final class AgentUpdater {
     private final Runnable exit;
     private volatile boolean confirmed;
 
+    private final Duration confirmWithin;
+
     public AgentUpdater(Path installDir, String gatewayHost, ScheduledExecutorService timers, Runnable exit) {
+        this(installDir, gatewayHost, timers, exit, CONFIRM_WITHIN);
+    }
+
+    /** With a shorter probation, for tests. */
+    AgentUpdater(Path installDir, String gatewayHost, ScheduledExecutorService timers, Runnable exit,
+                 Duration confirmWithin) {
         this.installDir = installDir;
         this.gatewayHost = gatewayHost;
         this.timers = timers;
         this.exit = exit;
+        this.confirmWithin = confirmWithin;
     }
 
     private Path link() {
@@ -67,8 +76,8 @@ public final class AgentUpdater {
             return;
         }
         LOG.info("running a new agent version on probation: it must reach the gateway within "
-                + CONFIRM_WITHIN.toSeconds() + " s");
-        timers.schedule(this::rollBackIfUnconfirmed, CONFIRM_WITHIN.toMillis(), TimeUnit.MILLISECONDS);
+                + confirmWithin.toSeconds() + " s");
+        timers.schedule(this::rollBackIfUnconfirmed, confirmWithin.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The gateway acked our events: the update (if any) is good. */
@@ -98,7 +107,7 @@ public final class AgentUpdater {
             }
             swapLink(Path.of(lines.get(0)));
             Files.deleteIfExists(marker());
-            LOG.warning("the new agent did not reach the gateway within " + CONFIRM_WITHIN.toSeconds()
+            LOG.warning("the new agent did not reach the gateway within " + confirmWithin.toSeconds()
                     + " s; rolled back to " + lines.get(0) + " and restarting");
             exit.run();
         } catch (IOException e) {
