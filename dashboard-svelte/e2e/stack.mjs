@@ -115,7 +115,8 @@ export async function startStack() {
     writeFileSync(join(agentState, 'agent.conf'), [
       `gateway.url = ws://127.0.0.1:8080`, `node.id = ${agentNode}`, `node.key-file = ${join(agentState, 'node.key')}`,
       `state.dir = ${join(agentState, 'state')}`, `demo-logs.dirs = ${join(agentState, 'logs')}`, 'journal.mode = off',
-      'docker.mode = off', `update.install-dir = ${join(agentState, 'install')}`, 'heartbeat.interval-ms = 5000', '',
+      'docker.mode = off', `update.install-dir = ${join(agentState, 'install')}`, 'heartbeat.interval-ms = 5000',
+      ...(reg.agentConfig.updatePublicKey ? [`update.public-key = ${reg.agentConfig.updatePublicKey}`] : []), '',
     ].join('\n'));
     const agentDir = join(root, 'agent/target');
     const jar = readdirSync(agentDir).find((f) => /^dvic-agent-.*-all\.jar$/.test(f));

@@ -11,7 +11,9 @@ export interface AgentConfig {
   privateKey: string;
   /** `dvic.relay.agent-gateway-url`, null when not configured */
   gatewayUrl?: string | null;
-  /** Ready-to-use `/etc/dvic/agent.conf` (properties: gateway.url, node.id, node.key-file) */
+  /** The relay's Ed25519 update key (base64) for the agent's `update.public-key`; null when updates are not configured */
+  updatePublicKey?: string | null;
+  /** Ready-to-use `/etc/dvic/agent.conf` (properties: gateway.url, node.id, node.key-file, update.public-key) */
   configFile: string;
 }
 
@@ -84,7 +86,8 @@ export interface Error {
 export interface ErrorBody {
   /** Machine-readable: validation, unauthenticated, invalid_credentials, invalid_setup_token,
 setup_done, forbidden, forbidden_origin, not_found, username_taken, node_offline,
-node_revoked, exec_refused, not_an_agent, no_targets, rate_limited, unsupported_media_type,
+node_revoked, exec_refused, updates_not_configured, not_an_agent, no_targets, rate_limited,
+unsupported_media_type,
 unavailable, internal
  */
   code: string;

@@ -320,6 +320,7 @@ export interface UpdateEvent {
   version: string;
   url: string;
   sha256: string;
+  signature: string;
   note?: string | null;
 }
 

@@ -83,7 +83,8 @@ public final class Agent implements Closeable {
             return t;
         });
         timers.setRemoveOnCancelPolicy(true);
-        this.updater = new AgentUpdater(config.installDir(), config.agentEndpoint().getHost(), timers, exit);
+        this.updater = new AgentUpdater(config.installDir(), config.agentEndpoint().getHost(), config.updatePublicKey(),
+                timers, exit);
         this.tailer = new DemoLogTailer(new DemoLogTailer.Settings(config.demoLogDirs(), config.demoLogPollIntervalMs(),
                 config.livenessIntervalMs(), config.deleteExitedLogs(), state.resolve("demo-logs")), sink, mapper);
         this.commands = new CommandRunner(new CommandRunner.Settings(config.remoteExecAllowed(),

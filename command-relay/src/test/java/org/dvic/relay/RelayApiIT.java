@@ -16,6 +16,7 @@ import org.dvic.protocol.event.MetricSample;
 import org.dvic.protocol.identity.BoardTokens;
 import org.dvic.protocol.identity.ConnectToken;
 import org.dvic.protocol.identity.NodeKeys;
+import org.dvic.protocol.identity.UpdateSignature;
 import org.dvic.protocol.topic.Topics;
 import org.dvic.relay.RelayTestSupport.Client;
 import org.dvic.relay.RelayTestSupport.Response;
@@ -308,6 +309,33 @@ class RelayApiIT {
         // And an update needs an admin
         assertEquals(403, operator.post("/api/nodes/" + node + "/commands", "{\"command\":{\"type\":\"update\",\"version\":\"2\","
                 + "\"url\":\"https://example.org/a.jar\",\"sha256\":\"" + "a".repeat(64) + "\"}}").status());
+    }
+
+    @Test
+    void updatesGoOutSignedWithTheKeyNewAgentsGetAtRegistration() {
+        // Given an agent registered through the relay: its config carries the relay's update key
+        Response reg = admin.post("/api/nodes/agents", "{\"name\":\"update-pc\",\"labels\":{}}");
+        assertEquals(201, reg.status(), reg.body());
+        UUID node = UUID.fromString(reg.json().path("node").path("nodeId").asText());
+        String key = reg.json().path("agentConfig").path("updatePublicKey").asText();
+        assertTrue(reg.json().path("agentConfig").path("configFile").asText().contains("update.public-key=" + key));
+        RelayTestSupport.publish(producer, stack, Topics.NODE_STATUS, node.toString(), RelayTestSupport.online(node));
+        await().atMost(Duration.ofSeconds(20)).until(() -> admin.get("/api/nodes/" + node).json().path("state").asText()
+                .equals("ONLINE"));
+
+        // When an admin sends an update
+        String sha = "ab".repeat(32);
+        Response sent = admin.post("/api/nodes/" + node + "/commands", "{\"command\":{\"type\":\"update\",\"version\":"
+                + "\"2.0\",\"url\":\"https://example.org/dvic-agent-2.0.jar\",\"sha256\":\"" + sha + "\"}}");
+        assertEquals(202, sent.status(), sent.body());
+        String commandId = sent.json().path("commandId").asText();
+
+        // Then the command on dvic.commands carries a signature that key verifies, for that version and hash only
+        String record = await().atMost(Duration.ofSeconds(30)).until(() -> readAll(stack.topic(Topics.COMMANDS)).stream()
+                .filter(v -> v.contains(commandId)).findFirst().orElse(null), java.util.Objects::nonNull);
+        Command.Update update = RelayTestSupport.CODEC.decode(record.getBytes(StandardCharsets.UTF_8), Command.Update.class);
+        assertTrue(UpdateSignature.verify(NodeKeys.decodePublic(key), "2.0", sha, update.signature()));
+        assertFalse(UpdateSignature.verify(NodeKeys.decodePublic(key), "2.1", sha, update.signature()));
     }
 
     @Test

@@ -23,6 +23,8 @@ import org.dvic.store.StoreSettings;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -70,6 +72,12 @@ public final class RelayTestSupport {
         // Cheaper hashing keeps the suite quick; production defaults are checked in PasswordHasherTest.
         props.put("dvic.relay.auth.argon2-memory-kb", 1024);
         props.put("dvic.relay.auth.argon2-iterations", 1);
+        try {
+            Path keys = Files.createTempDirectory("relay-update-key");
+            props.put("dvic.relay.update-signing-key-file", keys.resolve("update-signing.key").toString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         props.put("micronaut.server.port", -1);
         props.put("micronaut.server.host", "127.0.0.1");
         props.putAll(extra);

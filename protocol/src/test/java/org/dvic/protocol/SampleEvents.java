@@ -62,7 +62,7 @@ public final class SampleEvents {
                 new Command.TerminalResize(UUID.randomUUID(), NODE, "bob", TS, TS + 10000, COMMAND, 100, 30),
                 new Command.TerminalClose(UUID.randomUUID(), NODE, "bob", TS, TS + 10000, COMMAND),
                 new Command.Update(COMMAND, NODE, "admin", TS, TS + 600000, "0.2.0",
-                        "https://dvic.lab/agent/dvic-agent-0.2.0.jar", "a".repeat(64), "security fix"),
+                        "https://dvic.lab/agent/dvic-agent-0.2.0.jar", "a".repeat(64), "S".repeat(86), "security fix"),
                 new CommandEvent.Accepted(COMMAND, NODE, TS),
                 new CommandEvent.Undeliverable(COMMAND, NODE, TS, "node not connected"),
                 new CommandEvent.Output(COMMAND, NODE, 8, TS, 0, CommandEvent.OutputStream.STDOUT, " 10:00:01 up 3 days\n"),

@@ -1,6 +1,7 @@
 package org.dvic.agent.command;
 
 import org.dvic.protocol.event.Command;
+import org.dvic.protocol.identity.UpdateSignature;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
@@ -27,8 +29,9 @@ import java.util.regex.Pattern;
 
 /**
  * Self-update. The jar the systemd unit runs is the symlink {@code <install-dir>/dvic-agent.jar};
- * an update downloads the new jar from the gateway's host into {@code versions/}, checks its
- * SHA-256, writes {@code update-pending} (previous target and deadline), swaps the symlink
+ * an update whose signature verifies with the relay's update key ({@link UpdateSignature};
+ * {@code update.public-key}) downloads the new jar from the gateway's host into {@code versions/},
+ * checks its SHA-256, writes {@code update-pending} (previous target and deadline), swaps the symlink
  * atomically and exits so systemd starts the new one. The new agent deletes the marker when the
  * gateway first acks its events; if that has not happened within 60 s of its start, it swaps the
  * link back and exits, and systemd starts the previous version again.
@@ -47,14 +50,18 @@ public final class AgentUpdater {
     private volatile boolean confirmed;
 
     private final Duration confirmWithin;
+    private final PublicKey updateKey;
 
-    public AgentUpdater(Path installDir, String gatewayHost, ScheduledExecutorService timers, Runnable exit) {
-        this(installDir, gatewayHost, timers, exit, CONFIRM_WITHIN);
+    /** {@code updateKey}: the relay's update public key ({@code update.public-key}); null refuses every update. */
+    public AgentUpdater(Path installDir, String gatewayHost, PublicKey updateKey, ScheduledExecutorService timers,
+                        Runnable exit) {
+        this(installDir, gatewayHost, updateKey, timers, exit, CONFIRM_WITHIN);
     }
 
     /** With a shorter probation, for tests. */
-    AgentUpdater(Path installDir, String gatewayHost, ScheduledExecutorService timers, Runnable exit,
-                 Duration confirmWithin) {
+    AgentUpdater(Path installDir, String gatewayHost, PublicKey updateKey, ScheduledExecutorService timers,
+                 Runnable exit, Duration confirmWithin) {
+        this.updateKey = updateKey;
         this.installDir = installDir;
         this.gatewayHost = gatewayHost;
         this.timers = timers;
@@ -116,6 +123,14 @@ public final class AgentUpdater {
     }
 
     public void update(Command.Update u, Consumer<String> fail, Runnable done) {
+        if (updateKey == null) {
+            fail.accept("updates need the relay's update public key (update.public-key in the agent config)");
+            return;
+        }
+        if (!UpdateSignature.verify(updateKey, u.version(), u.sha256(), u.signature())) {
+            fail.accept("the update's signature does not verify with update.public-key; not installed");
+            return;
+        }
         if (!VERSION.matcher(u.version()).matches()) {
             fail.accept("version '" + u.version() + "' is not a plain version string");
             return;

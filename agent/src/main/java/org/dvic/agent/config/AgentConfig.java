@@ -30,7 +30,8 @@ public record AgentConfig(
         long backoffInitialMs, long backoffMaxMs, long refusedBackoffMs, long connectTimeoutMs, long ackTimeoutMs,
         int batchMaxEvents, int batchMaxBytes, int windowBatches, long lingerMs,
         boolean remoteExecAllowed, boolean terminalAllowed, String execShell, String terminalShell,
-        long maxExecTimeoutMs, String dockerMode, Path dockerSocket, Path installDir) {
+        long maxExecTimeoutMs, String dockerMode, Path dockerSocket, Path installDir,
+        java.security.PublicKey updatePublicKey) {
 
     /** Every key with its default; {@code null} marks a required key. Order is the README's. */
     public static final Map<String, String> KEYS = keys();
@@ -69,6 +70,7 @@ public record AgentConfig(
         k.put("docker.mode", "auto");
         k.put("docker.socket", "/var/run/docker.sock");
         k.put("update.install-dir", "/opt/dvic-agent");
+        k.put("update.public-key", "");
         return java.util.Collections.unmodifiableMap(k);
     }
 
@@ -135,7 +137,8 @@ public record AgentConfig(
                 v.bool("commands.allow-remote-exec"), v.bool("commands.allow-terminal"),
                 v.text("commands.exec-shell"), v.text("commands.terminal-shell"),
                 v.millis("commands.max-exec-timeout-ms", 1000),
-                v.oneOf("docker.mode", "auto", "off"), v.path("docker.socket"), v.path("update.install-dir"));
+                v.oneOf("docker.mode", "auto", "off"), v.path("docker.socket"), v.path("update.install-dir"),
+                v.publicKey("update.public-key"));
         if (problems.isEmpty() && config.spoolSegmentBytes * 2 > config.spoolMaxBytes) {
             problems.add("spool.segment-bytes must be at most half of spool.max-bytes");
         }
@@ -182,6 +185,20 @@ public record AgentConfig(
         String text(String key) {
             String v = raw(key);
             return v == null ? "" : v;
+        }
+
+        /** An Ed25519 public key (base64, as the relay gives it), or null when empty. */
+        java.security.PublicKey publicKey(String key) {
+            String v = raw(key);
+            if (v == null || v.isBlank()) {
+                return null;
+            }
+            try {
+                return org.dvic.protocol.identity.NodeKeys.decodePublic(v);
+            } catch (RuntimeException e) {
+                problems.add(key + " must be the relay's Ed25519 update public key, base64 (" + e.getMessage() + ")");
+                return null;
+            }
         }
 
         String gatewayUrl(String key) {

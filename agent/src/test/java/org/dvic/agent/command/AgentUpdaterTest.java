@@ -2,6 +2,8 @@ package org.dvic.agent.command;
 
 import com.sun.net.httpserver.HttpServer;
 import org.dvic.protocol.event.Command;
+import org.dvic.protocol.identity.NodeKeys;
+import org.dvic.protocol.identity.UpdateSignature;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -11,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -38,6 +41,7 @@ class AgentUpdaterTest {
     private HttpServer server;
     private ScheduledExecutorService timers;
     private final AtomicInteger exits = new AtomicInteger();
+    private final KeyPair relay = NodeKeys.generate();
 
     @BeforeEach
     void start() throws Exception {
@@ -61,13 +65,18 @@ class AgentUpdaterTest {
     }
 
     private AgentUpdater updater(Duration probation) {
-        return new AgentUpdater(install, "127.0.0.1", timers, exits::incrementAndGet, probation);
+        return new AgentUpdater(install, "127.0.0.1", relay.getPublic(), timers, exits::incrementAndGet, probation);
     }
 
+    /** An update signed by the relay's key over its version and hash. */
     private Command.Update update(String host, String sha256) {
+        return update(host, sha256, UpdateSignature.sign(relay.getPrivate(), "2.0", sha256));
+    }
+
+    private Command.Update update(String host, String sha256, String signature) {
         long now = System.currentTimeMillis();
         return new Command.Update(UUID.randomUUID(), UUID.randomUUID(), "admin", now, now + 60_000, "2.0",
-                "http://" + host + ":" + server.getAddress().getPort() + "/agent/2.0.jar", sha256, null);
+                "http://" + host + ":" + server.getAddress().getPort() + "/agent/2.0.jar", sha256, signature, null);
     }
 
     private static String sha256(byte[] b) throws Exception {
@@ -92,6 +101,20 @@ class AgentUpdaterTest {
         assertEquals(install.resolve("versions/dvic-agent-1.0.jar"), linkTarget());
         assertFalse(Files.exists(install.resolve("versions/dvic-agent-2.0.jar.part")));
         assertFalse(Files.exists(install.resolve("update-pending")));
+    }
+
+    @Test
+    void anUpdateNotSignedByTheRelaysKeyIsRefusedBeforeAnyDownload() throws Exception {
+        String forged = UpdateSignature.sign(NodeKeys.generate().getPrivate(), "2.0", sha256(NEW_JAR));
+        String outcome = run(updater(Duration.ofSeconds(60)), update("127.0.0.1", sha256(NEW_JAR), forged));
+
+        assertEquals("the update's signature does not verify with update.public-key; not installed", outcome);
+        assertEquals(install.resolve("versions/dvic-agent-1.0.jar"), linkTarget());
+        assertFalse(Files.exists(install.resolve("versions/dvic-agent-2.0.jar")));
+
+        // and an agent without the relay's key takes no update at all
+        AgentUpdater keyless = new AgentUpdater(install, "127.0.0.1", null, timers, exits::incrementAndGet);
+        assertTrue(run(keyless, update("127.0.0.1", sha256(NEW_JAR))).startsWith("updates need the relay's update public key"));
     }
 
     @Test

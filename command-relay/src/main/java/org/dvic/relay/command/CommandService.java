@@ -38,9 +38,11 @@ public final class CommandService {
     private final CommandQueue queue;
     private final IssuerMemory issuers;
     private final MeterRegistry meters;
+    private final UpdateSigner signer;
 
     public CommandService(FleetState fleet, RelayProducer producer, CommandAuditRepository audit, CommandQueue queue,
-                          IssuerMemory issuers, MeterRegistry meters) {
+                          IssuerMemory issuers, MeterRegistry meters, UpdateSigner signer) {
+        this.signer = signer;
         this.fleet = fleet;
         this.producer = producer;
         this.audit = audit;
@@ -66,6 +68,9 @@ public final class CommandService {
         }
         if (spec instanceof CommandSpec.Exec && node.inventory() != null && !node.inventory().remoteExecAllowed()) {
             throw ApiException.conflict("exec_refused", "the node does not allow remote execution (agent setting)");
+        }
+        if (spec instanceof CommandSpec.Update u) {
+            spec = u.signed(signer.sign(u.version(), u.sha256()));
         }
         boolean online = node.online();
         if (!online && !queueIfOffline) {

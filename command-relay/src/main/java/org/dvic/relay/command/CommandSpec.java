@@ -44,7 +44,8 @@ public sealed interface CommandSpec {
         }
     }
 
-    record Update(String version, String url, String sha256, String note) implements CommandSpec {
+    /** An agent update; {@link #signed} by the relay's {@link UpdateSigner} before it becomes a command. */
+    record Update(String version, String url, String sha256, String note, String signature) implements CommandSpec {
         public String type() {
             return "update";
         }
@@ -53,8 +54,16 @@ public sealed interface CommandSpec {
             return Role.ADMIN;
         }
 
+        Update signed(String sig) {
+            return new Update(version, url, sha256, note, sig);
+        }
+
         public Command toCommand(UUID commandId, UUID nodeId, String issuedBy, long issuedAt, long expiresAt) {
-            return new Command.Update(commandId, nodeId, issuedBy, issuedAt, expiresAt, version, url, sha256, note);
+            if (signature == null) {
+                throw new IllegalStateException("an update is signed before it is sent");
+            }
+            return new Command.Update(commandId, nodeId, issuedBy, issuedAt, expiresAt, version, url, sha256, signature,
+                    note);
         }
     }
 
@@ -88,13 +97,15 @@ public sealed interface CommandSpec {
             case "update" -> {
                 c.only("type", "version", "url", "sha256", "note");
                 yield new Update(c.string("version", Limits.NAME), c.string("url", Limits.TEXT),
-                        c.string("sha256", 64), c.optionalString("note", Limits.TEXT));
+                        c.string("sha256", 64), c.optionalString("note", Limits.TEXT), null);
             }
             default -> throw ApiException.invalid("command.type", "one of exec, signal, update");
         };
         // Let the protocol's own rules speak now (token pattern, URL, sha256), with the request's field names.
         try {
-            spec.toCommand(UUID.randomUUID(), UUID.randomUUID(), "check", 0, 0);
+            // (an update is checked with a well-formed stand-in for the signature it gets when sent)
+            CommandSpec check = spec instanceof Update u ? u.signed("A".repeat(86)) : spec;
+            check.toCommand(UUID.randomUUID(), UUID.randomUUID(), "check", 0, 0);
         } catch (org.dvic.protocol.InvalidFieldException e) {
             throw ApiException.invalid("command." + e.field(), e.reason());
         }

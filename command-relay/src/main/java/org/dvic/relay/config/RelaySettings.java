@@ -25,6 +25,9 @@ public class RelaySettings {
     private String agentGatewayUrl;
     @Nullable
     private String boardGatewayUrl;
+    /** Ed25519 key pair that signs agent updates (created at first start when missing); none: updates refused. */
+    @Nullable
+    private String updateSigningKeyFile;
     @NotNull
     private Duration commandDefaultDeadline = Duration.ofSeconds(30);
     @NotNull
@@ -81,6 +84,14 @@ public class RelaySettings {
 
     public void setAgentGatewayUrl(String agentGatewayUrl) {
         this.agentGatewayUrl = agentGatewayUrl;
+    }
+
+    public String getUpdateSigningKeyFile() {
+        return updateSigningKeyFile;
+    }
+
+    public void setUpdateSigningKeyFile(String updateSigningKeyFile) {
+        this.updateSigningKeyFile = updateSigningKeyFile;
     }
 
     public String getBoardGatewayUrl() {

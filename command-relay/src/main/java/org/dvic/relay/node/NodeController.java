@@ -42,8 +42,11 @@ public final class NodeController {
     private final NodeAdmin admin;
     private final EventCodec codec;
     private final RelaySettings settings;
+    private final org.dvic.relay.command.UpdateSigner updates;
 
-    public NodeController(FleetState fleet, FleetViews views, NodeAdmin admin, EventCodec codec, RelaySettings settings) {
+    public NodeController(FleetState fleet, FleetViews views, NodeAdmin admin, EventCodec codec, RelaySettings settings,
+                          org.dvic.relay.command.UpdateSigner updates) {
+        this.updates = updates;
         this.fleet = fleet;
         this.views = views;
         this.admin = admin;
@@ -121,9 +124,11 @@ public final class NodeController {
         config.put("nodeId", r.entry().nodeId().toString());
         config.put("privateKey", r.secret());
         config.put("gatewayUrl", settings.getAgentGatewayUrl());
+        config.put("updatePublicKey", updates.publicKey());
         config.put("configFile", "# DVIC agent for node '" + r.entry().name().replaceAll("[\\r\\n]", " ") + "'\n"
                 + "gateway.url=" + (settings.getAgentGatewayUrl() == null ? "ws://CHANGE-ME:8080" : settings.getAgentGatewayUrl())
-                + "\nnode.id=" + r.entry().nodeId() + "\nnode.key-file=/etc/dvic/node.key\n");
+                + "\nnode.id=" + r.entry().nodeId() + "\nnode.key-file=/etc/dvic/node.key\n"
+                + (updates.publicKey() == null ? "" : "update.public-key=" + updates.publicKey() + "\n"));
         return Json.respond(HttpStatus.CREATED, o);
     }
 

@@ -34,5 +34,6 @@ final class Services {
                     Map.of("DVIC_STREAMS_STATE_DIR", "{state}/streams", "DVIC_STREAMS_REPLICATION_FACTOR", "1")),
             new Service("command-relay", "command-relay", "org.dvic.relay.RelayApplication", 8081, "/health", 384,
                     Map.of("DVIC_RELAY_AUTH_SESSION_SECRET", "{secret:relay-session}",
-                            "DVIC_RELAY_DASHBOARD_DIR", "{root}/dashboard-svelte/dist")));
+                            "DVIC_RELAY_DASHBOARD_DIR", "{root}/dashboard-svelte/dist",
+                            "DVIC_RELAY_UPDATE_SIGNING_KEY_FILE", "{state}/update-signing.key")));
 }

@@ -117,12 +117,17 @@ public sealed interface Command extends Event {
         }
     }
 
-    /** Replace the agent with the jar at {@code url}, verified against {@code sha256} before it is used. */
+    /**
+     * Replace the agent with the jar at {@code url}, verified against {@code sha256} before it is used;
+     * {@code signature} is the relay's {@link org.dvic.protocol.identity.UpdateSignature} over version
+     * and hash, which the agent checks with its configured update public key first.
+     */
     record Update(UUID commandId, UUID nodeId, String issuedBy, long issuedAt, long expiresAt, String version,
-                  String url, String sha256, @Nullable String note) implements Command {
+                  String url, String sha256, String signature, @Nullable String note) implements Command {
         public static final String TYPE = "update";
         private static final Pattern SHA256_HEX = Pattern.compile("[0-9a-f]{64}");
         private static final Pattern HTTP_URL = Pattern.compile("https?://\\S+");
+        private static final Pattern SIGNATURE = Pattern.compile("[A-Za-z0-9_-]{86}");
 
         public Update {
             checkCommon(commandId, nodeId, issuedBy, issuedAt, expiresAt);
@@ -130,6 +135,7 @@ public sealed interface Command extends Event {
             Check.matches(url, "url", HTTP_URL, "an http(s) URL");
             Check.text(url, "url", Limits.TEXT);
             Check.matches(sha256, "sha256", SHA256_HEX, "64 lower-case hex digits");
+            Check.matches(signature, "signature", SIGNATURE, "an Ed25519 signature, 86 base64url characters");
             Check.optionalText(note, "note", Limits.TEXT);
         }
     }
