@@ -17,6 +17,7 @@ import org.dvic.bench.BaselineBenchmark;
 import org.dvic.bench.BenchContext;
 import org.dvic.bench.BenchResult;
 import org.dvic.bench.Benchmark;
+import org.dvic.bench.ServiceProcess;
 import org.dvic.bench.Stats;
 import org.dvic.devstack.Ports;
 import org.dvic.devstack.TopicCatalogue;
@@ -100,7 +101,8 @@ public final class RelayBenchmark implements Benchmark {
         int port = Ports.free();
         Path root = Path.of("").toAbsolutePath();
         BenchResult result = new BenchResult().putAll(baseline);
-        try (RelayProcess relay = RelayProcess.start(root, env, port, context.workDir().resolve("relay.log"));
+        try (ServiceProcess relay = ServiceProcess.start(root, "command-relay", "org.dvic.relay.RelayApplication", env,
+                port, context.workDir().resolve("relay.log"), Duration.ofSeconds(120));
              KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             HttpClient http = HttpClient.newHttpClient();
             String cookie = setup(http, relay, setupToken);
@@ -157,7 +159,7 @@ public final class RelayBenchmark implements Benchmark {
             }
             for (int c = 0; c < clients; c++) {
                 WebSocket ws = browsers[c % browsers.length].newWebSocketBuilder().header("Cookie", cookie)
-                        .buildAsync(URI.create(relay.live()), fanout.listener()).join();
+                        .buildAsync(URI.create(relay.ws("/api/live")), fanout.listener()).join();
                 ws.sendText("{\"op\":\"subscribe\",\"id\":\"fleet\",\"topic\":\"fleet\"}", true).join();
                 for (int k = 0; k < 5; k++) {
                     UUID n = fleet.get(c * 5 + k);
@@ -285,10 +287,10 @@ public final class RelayBenchmark implements Benchmark {
         }
     }
 
-    private static List<Double> roundTrips(HttpClient http, RelayProcess relay, String cookie, UUID node, int n,
+    private static List<Double> roundTrips(HttpClient http, ServiceProcess relay, String cookie, UUID node, int n,
                                            List<Double> post) throws Exception {
         Map<String, CompletableFuture<Long>> completed = new ConcurrentHashMap<>();
-        WebSocket ws = http.newWebSocketBuilder().header("Cookie", cookie).buildAsync(URI.create(relay.live()),
+        WebSocket ws = http.newWebSocketBuilder().header("Cookie", cookie).buildAsync(URI.create(relay.ws("/api/live")),
                 new WebSocket.Listener() {
                     private final StringBuilder partial = new StringBuilder();
 
@@ -394,7 +396,7 @@ public final class RelayBenchmark implements Benchmark {
         }
     }
 
-    private static String setup(HttpClient http, RelayProcess relay, String token) throws Exception {
+    private static String setup(HttpClient http, ServiceProcess relay, String token) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(relay.base() + "/api/auth/setup"))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"setupToken\":\"" + token
@@ -407,7 +409,7 @@ public final class RelayBenchmark implements Benchmark {
         return c.substring(0, c.indexOf(';'));
     }
 
-    private static UUID registerAgent(HttpClient http, RelayProcess relay, String cookie, String name) throws Exception {
+    private static UUID registerAgent(HttpClient http, ServiceProcess relay, String cookie, String name) throws Exception {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(relay.base() + "/api/nodes/agents"))
                 .header("Cookie", cookie).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\"}")).build(),
@@ -418,7 +420,7 @@ public final class RelayBenchmark implements Benchmark {
         return UUID.fromString(JSON.readTree(r.body()).path("node").path("nodeId").asText());
     }
 
-    private static void awaitOnline(HttpClient http, RelayProcess relay, String cookie, UUID node) throws Exception {
+    private static void awaitOnline(HttpClient http, ServiceProcess relay, String cookie, UUID node) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(relay.base() + "/api/nodes/" + node))
