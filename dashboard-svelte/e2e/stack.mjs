@@ -131,7 +131,7 @@ export async function startStack() {
     const stopNode = async () => {
       // Only a node that has announced its heartbeat interval has the 15 s timeout: wait until its
       // first batch (heartbeat and metrics together) went through, as it has on any running node.
-      await waitForAsync(async () => {
+      await waitFor(async () => {
         const r = await fetch(`${url}/api/nodes/${extraNode}`, { headers: { cookie } });
         return r.ok && (await r.json()).lastMetrics;
       }, 20_000, () => simProc.out, 'the extra simulated desktop\'s first metrics');
@@ -206,20 +206,11 @@ function tryRead(file) {
   }
 }
 
-async function waitForAsync(probe, ms, context, what) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${context().slice(-3000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
+/** Polls `probe` (plain or async) every 250 ms until it gives a truthy value. */
 async function waitFor(probe, ms, context, what) {
   const end = Date.now() + ms;
   for (;;) {
-    const v = probe();
+    const v = await probe();
     if (v) return v;
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}; output so far:\n${context().slice(-3000)}`);
     await new Promise((r) => setTimeout(r, 250));

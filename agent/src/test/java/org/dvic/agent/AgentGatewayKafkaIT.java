@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -106,34 +103,17 @@ class AgentGatewayKafkaIT {
         String token = DemoLogs.newToken();
         Path log = f.logs.resolve("dvic_log_" + token);
         DemoLogs.append(log, DemoLogs.headerOfThisJvm(token));
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger written = new AtomicInteger();
-        Thread demo = new Thread(() -> {
-            while (writing.get()) {
-                try {
-                    StringBuilder sb = new StringBuilder();
-                    for (int i = 0; i < 10; i++) {
-                        sb.append(DemoLogs.record("n" + written.getAndIncrement()));
-                    }
-                    DemoLogs.append(log, sb.toString());
-                    Thread.sleep(20);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        demo.start();
+        DemoLogs.Writer demo = DemoLogs.Writer.start(log, 10);
         await().atMost(Duration.ofSeconds(30)).until(() -> agent.spool().acked() > 100);
 
         // When the gateway stops while the demo goes on, and comes back on the same port
         gateway.close();
         gateway = null;
-        int atStop = written.get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > atStop + 200);
+        int atStop = demo.written();
+        await().atMost(Duration.ofSeconds(10)).until(() -> demo.written() > atStop + 200);
         gateway = startGateway(port, f);
         await().atMost(Duration.ofSeconds(30)).until(() -> agent.connection().sessions() >= 2);
-        writing.set(false);
-        demo.join();
+        demo.stop();
         long last = agent.spool().lastSeq();
         await().atMost(Duration.ofSeconds(60)).until(() -> agent.spool().acked() >= last);
 
@@ -152,7 +132,7 @@ class AgentGatewayKafkaIT {
         List<String> lines = read(Topics.LOGS, f).stream().filter(e -> e instanceof LogRecord r
                 && r.source().equals("demo:" + token)).map(e -> ((LogRecord) e).message()).distinct().toList();
         List<String> expected = new ArrayList<>();
-        for (int i = 0; i < written.get(); i++) {
+        for (int i = 0; i < demo.written(); i++) {
             expected.add("n" + i);
         }
         assertEquals(expected, lines);

@@ -16,8 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -63,37 +61,20 @@ class AgentKillIT {
         String token = DemoLogs.newToken();
         Path log = f.logs.resolve("dvic_log_" + token);
         DemoLogs.append(log, DemoLogs.headerOfThisJvm(token));
-        AtomicBoolean writing = new AtomicBoolean(true);
-        AtomicInteger written = new AtomicInteger();
-        Thread demo = new Thread(() -> {
-            while (writing.get()) {
-                try {
-                    StringBuilder sb = new StringBuilder();
-                    for (int i = 0; i < 20; i++) {
-                        sb.append(DemoLogs.record("n" + written.getAndIncrement()));
-                    }
-                    DemoLogs.append(log, sb.toString());
-                    Thread.sleep(20);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        });
         Process first = startAgent(config);
-        demo.start();
+        DemoLogs.Writer demo = DemoLogs.Writer.start(log, 20);
         await().atMost(Duration.ofSeconds(30)).until(() -> demoLines().size() > 500);
 
         // When the agent is killed with SIGKILL mid-stream, the demo goes on, and the agent is started again
         first.destroyForcibly().waitFor();
-        int atKill = written.get();
-        await().atMost(Duration.ofSeconds(10)).until(() -> written.get() > atKill + 400);
+        int atKill = demo.written();
+        await().atMost(Duration.ofSeconds(10)).until(() -> demo.written() > atKill + 400);
         startAgent(config);
         await().atMost(Duration.ofSeconds(30)).until(() -> gateway.connects() >= 2);
-        writing.set(false);
-        demo.join();
+        demo.stop();
 
         // Then every line written reached the gateway, and the seqs it got have no gap
-        int total = written.get();
+        int total = demo.written();
         await().atMost(Duration.ofSeconds(30)).until(() -> demoLines().size() >= total);
         Set<String> expected = new HashSet<>();
         for (int i = 0; i < total; i++) {

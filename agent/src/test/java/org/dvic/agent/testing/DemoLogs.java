@@ -84,4 +84,43 @@ public final class DemoLogs {
                         && r.fields() != null && r.fields().containsKey("dvic_malformed"))
                 .map(e -> (LogRecord) e).toList();
     }
+
+    /** A demo that appends lines {@code n0, n1, ...} to {@code log}, {@code perBurst} every 20 ms, until stopped. */
+    public static final class Writer {
+        private final java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        private final java.util.concurrent.atomic.AtomicInteger written = new java.util.concurrent.atomic.AtomicInteger();
+        private final Thread thread;
+
+        private Writer(Path log, int perBurst) {
+            thread = new Thread(() -> {
+                while (writing.get()) {
+                    try {
+                        StringBuilder sb = new StringBuilder();
+                        for (int i = 0; i < perBurst; i++) {
+                            sb.append(record("n" + written.getAndIncrement()));
+                        }
+                        append(log, sb.toString());
+                        Thread.sleep(20);
+                    } catch (IOException | InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "demo-writer");
+            thread.start();
+        }
+
+        public static Writer start(Path log, int perBurst) {
+            return new Writer(log, perBurst);
+        }
+
+        /** Lines written so far. */
+        public int written() {
+            return written.get();
+        }
+
+        public void stop() throws InterruptedException {
+            writing.set(false);
+            thread.join();
+        }
+    }
 }
