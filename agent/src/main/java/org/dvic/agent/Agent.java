@@ -106,7 +106,7 @@ public final class Agent implements Closeable {
                 sink.agentLog(LogLevel.WARN, "gateway refused event " + firstSeq + " (" + code + "); given up",
                         Map.of("seq", Long.toString(firstSeq), "code", code));
             }
-        });
+        }, timers);
         sink.onUrgent(connection::sendSoon);
         SystemLogReader.Mode mode = SystemLogReader.choose(config.journalMode(), config.syslogFile());
         this.systemLog = new SystemLogReader(mode, sink, mapper, state, config.syslogFile());

@@ -9,9 +9,8 @@ import org.dvic.protocol.wire.ServerFrame;
 import org.dvic.protocol.wire.WireCodec;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.PrivateKey;
@@ -20,12 +19,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -45,6 +43,8 @@ import java.util.logging.Logger;
 public final class GatewayConnection implements Closeable {
     private static final Logger LOG = Logger.getLogger(GatewayConnection.class.getName());
     private static final Set<String> RETRYABLE = Set.of("rate-limited", "produce-failed", "frame-too-large");
+    /** Commands and acks are small; the gateway's own frame limit is 1 MB. */
+    private static final int MAX_SERVER_MESSAGE_BYTES = 1024 * 1024;
 
     /** Connection tunables; see the README for their keys. */
     public record Settings(URI endpoint, UUID nodeId, PrivateKey key, Duration connectTimeout, Duration ackTimeout,
@@ -76,8 +76,7 @@ public final class GatewayConnection implements Closeable {
     private final Listener listener;
     private final SecureRandom random = new SecureRandom();
     private final Backoff backoff;
-    private final ExecutorService clientExecutor;
-    private final HttpClient client;
+    private final ScheduledFuture<?> writeWatch;
     private final Object lock = new Object();
     private final Thread thread;
     private final ArrayDeque<InFlight> inflight = new ArrayDeque<>();
@@ -113,37 +112,35 @@ public final class GatewayConnection implements Closeable {
         }
     }
 
+    /** {@code timers} checks once a second that no write to the gateway is stuck (see {@link #abortStuckWrite}). */
     public GatewayConnection(Settings settings, Spool spool, WireCodec wire, Consumer<Command> commands,
-                             Listener listener) {
+                             Listener listener, ScheduledExecutorService timers) {
         this.settings = settings;
         this.spool = spool;
         this.wire = wire;
         this.commands = commands;
         this.listener = listener;
         this.backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), random);
-        this.clientExecutor = Executors.newSingleThreadExecutor(r -> daemon(r, "dvic-ws-client"));
-        HttpClient.Builder builder = HttpClient.newBuilder().executor(clientExecutor)
-                .connectTimeout(settings.connectTimeout());
-        if ("ws".equalsIgnoreCase(settings.endpoint().getScheme())) {
-            builder.sslContext(noTls()); // else the client loads the JDK's trust store for nothing
-        }
-        this.client = builder.build();
         this.thread = daemon(this::run, "dvic-sender");
+        this.writeWatch = timers.scheduleWithFixedDelay(this::abortStuckWrite, 1, 1, TimeUnit.SECONDS);
         spool.addAppendListener(this::wake);
     }
 
     /**
-     * For a plain {@code ws://} gateway no TLS handshake ever happens; this context (no key or
-     * trust managers: it could verify nothing) stands in for the JDK default, whose trust store
-     * costs the agent a few MB of classes and certificates. {@code wss://} uses the default.
+     * A blocking write waits while the gateway does not read (its socket buffer full): past the
+     * ack timeout the session is aborted, which ends the write, and the sender reconnects.
      */
-    private static javax.net.ssl.SSLContext noTls() {
-        try {
-            javax.net.ssl.SSLContext c = javax.net.ssl.SSLContext.getInstance("TLS");
-            c.init(new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[0], null);
-            return c;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+    private void abortStuckWrite() {
+        Session s;
+        synchronized (lock) {
+            s = session;
+        }
+        WebSocketSession ws = s == null ? null : s.ws;
+        long started = ws == null ? 0 : ws.writeStartedNanos();
+        if (started != 0 && System.nanoTime() - started > settings.ackTimeout().toNanos()) {
+            LOG.warning("a write to the gateway is stuck for over " + settings.ackTimeout().toMillis()
+                    + " ms; reconnecting");
+            s.abort();
         }
     }
 
@@ -258,18 +255,11 @@ public final class GatewayConnection implements Closeable {
         String token = ConnectToken.create(settings.nodeId(), settings.key(), Instant.now(), random);
         Session s = new Session();
         try {
-            CompletableFuture<WebSocket> f = client.newWebSocketBuilder()
-                    .connectTimeout(settings.connectTimeout())
-                    .header("Authorization", "Bearer " + token)
-                    .buildAsync(settings.endpoint(), s);
-            s.ws = f.get(settings.connectTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } catch (Exception e) {
+            s.ws = WebSocketSession.connect(settings.endpoint(), Map.of("Authorization", "Bearer " + token),
+                    settings.connectTimeout(), MAX_SERVER_MESSAGE_BYTES, random, s);
+        } catch (IOException | RuntimeException e) {
             if (!quiet) {
-                Throwable cause = e.getCause() == null ? e : e.getCause();
-                LOG.info("cannot connect to " + settings.endpoint() + ": " + cause);
+                LOG.info("cannot connect to " + settings.endpoint() + ": " + e);
             }
             return null;
         }
@@ -347,10 +337,10 @@ public final class GatewayConnection implements Closeable {
                 sentUpTo = last;
             }
             try {
-                s.ws.sendBinary(frame, true).get(settings.ackTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                s.ws.sendBinary(frame);
                 batchesSent++;
-            } catch (Exception e) {
-                LOG.info("send failed: " + (e.getCause() == null ? e : e.getCause()));
+            } catch (IOException e) {
+                LOG.info("send failed: " + e);
                 s.abort();
                 return;
             }
@@ -359,8 +349,8 @@ public final class GatewayConnection implements Closeable {
 
     /**
      * The batch as one binary frame of UTF-8 JSON, assembled from the spooled bytes as they are: a
-     * text frame would make the JDK client decode and re-encode every character (most of the
-     * agent's CPU at a few hundred lines per second). The gateway reads both kinds alike.
+     * text frame would have to be checked as UTF-8 on the way (a text frame made the JDK client
+     * decode and re-encode every character). The gateway reads both kinds alike.
      */
     static ByteBuffer frame(long last, List<Spool.Entry> entries) {
         byte[] head = ("{\"v\":1,\"seq\":" + last + ",\"events\":[").getBytes(StandardCharsets.US_ASCII);
@@ -380,11 +370,11 @@ public final class GatewayConnection implements Closeable {
         return b.flip();
     }
 
-    /** Handles one server frame; called on the client's thread. */
-    private void onFrame(Session s, String text) {
+    /** Handles one server frame; called on the session's reader thread. */
+    private void onFrame(Session s, byte[] utf8) {
         ServerFrame frame;
         try {
-            frame = wire.decodeServerFrame(text.getBytes(StandardCharsets.UTF_8));
+            frame = wire.decodeServerFrame(utf8);
         } catch (ProtocolException e) {
             LOG.warning("unreadable frame from the gateway: " + e.getMessage());
             return;
@@ -483,65 +473,48 @@ public final class GatewayConnection implements Closeable {
             s = session;
             lock.notifyAll();
         }
-        if (s != null && s.ws != null && !s.closed) {
-            try {
-                s.ws.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").get(2, TimeUnit.SECONDS);
-            } catch (Exception e) {
+        writeWatch.cancel(false);
+        try {
+            if (s != null && s.ws != null && !s.closed) {
+                try {
+                    s.ws.sendClose(WebSocketSession.NORMAL_CLOSURE, "agent stopping");
+                    s.ws.awaitEnd(Duration.ofSeconds(2));
+                } catch (IOException e) {
+                    // the socket is gone already
+                }
                 s.abort();
             }
-        }
-        try {
             thread.join(3000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        clientExecutor.shutdownNow();
     }
 
-    /** One WebSocket session and its listener. */
-    private final class Session implements WebSocket.Listener {
-        volatile WebSocket ws;
+    /** One WebSocket session and what the connection knows of it. */
+    private final class Session implements WebSocketSession.Listener {
+        volatile WebSocketSession ws;
         volatile boolean closed;
         volatile boolean acked;
         volatile boolean resendNow;
         volatile int closeCode = -1;
         volatile String closeReason = "";
-        private final StringBuilder partial = new StringBuilder();
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
+        public void onMessage(byte[] utf8) {
+            onFrame(this, utf8);
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onFrame(this, text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
-            closeCode = statusCode;
+        public void onClosed(int code, String reason) {
+            closeCode = code;
             closeReason = reason;
-            LOG.info("gateway closed the socket: " + statusCode + (reason.isEmpty() ? "" : " " + reason));
-            ended();
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket webSocket, Throwable error) {
-            LOG.info("socket error: " + error);
+            LOG.info(code < 0 ? "socket ended: " + reason
+                    : "gateway closed the socket: " + code + (reason.isEmpty() ? "" : " " + reason));
             ended();
         }
 
         void abort() {
-            WebSocket w = ws;
+            WebSocketSession w = ws;
             if (w != null) {
                 w.abort();
             }

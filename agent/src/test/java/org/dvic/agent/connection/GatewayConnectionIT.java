@@ -25,6 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.LongStream;
 
 import static org.awaitility.Awaitility.await;
@@ -44,6 +46,7 @@ class GatewayConnectionIT {
     private final KeyPair keys = NodeKeys.generate();
     private final List<AutoCloseable> open = new ArrayList<>();
     private final List<Command> commands = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor();
     private Spool spool;
     private EventSink sink;
 
@@ -52,6 +55,7 @@ class GatewayConnectionIT {
         for (int i = open.size() - 1; i >= 0; i--) {
             open.get(i).close();
         }
+        timers.shutdownNow();
     }
 
     private TestGateway gateway(int port) throws InterruptedException {
@@ -74,7 +78,7 @@ class GatewayConnectionIT {
         }
         GatewayConnection c = new GatewayConnection(new GatewayConnection.Settings(URI.create(g.url() + "/v1/agent"),
                 node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4, lingerMs),
-                spool, new WireCodec(), commands::add, new GatewayConnection.Listener() { });
+                spool, new WireCodec(), commands::add, new GatewayConnection.Listener() { }, timers);
         c.start();
         open.add(c);
         return c;
