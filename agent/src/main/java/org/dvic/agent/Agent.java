@@ -1,6 +1,5 @@
 package org.dvic.agent;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dvic.agent.collect.InventoryReporter;
 import org.dvic.agent.collect.MetricsCollector;
 import org.dvic.agent.collect.SystemLogReader;
@@ -17,8 +16,7 @@ import org.dvic.agent.spool.Spool;
 import org.dvic.protocol.event.Heartbeat;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.identity.NodeKeys;
-import org.dvic.protocol.json.EventCodec;
-import org.dvic.protocol.wire.WireCodec;
+import org.dvic.protocol.wire.AgentCodec;
 import oshi.SystemInfo;
 
 import java.io.Closeable;
@@ -72,8 +70,8 @@ public final class Agent implements Closeable {
             lockFile.close();
             throw new ConfigException("another agent is running with state.dir " + state);
         }
-        ObjectMapper mapper = new ObjectMapper();
-        EventCodec codec = new EventCodec();
+        // jackson-core only: databind would cost the agent ~500 classes (docs/adr/0003)
+        AgentCodec codec = new AgentCodec();
         this.spool = new Spool(state.resolve("spool"), config.spoolMaxBytes(), config.spoolSegmentBytes(),
                 EventSink.dropNotice(config.nodeId(), codec));
         this.sink = new EventSink(config.nodeId(), spool, codec);
@@ -86,7 +84,7 @@ public final class Agent implements Closeable {
         this.updater = new AgentUpdater(config.installDir(), config.agentEndpoint().getHost(), config.updatePublicKey(),
                 timers, exit);
         this.tailer = new DemoLogTailer(new DemoLogTailer.Settings(config.demoLogDirs(), config.demoLogPollIntervalMs(),
-                config.livenessIntervalMs(), config.deleteExitedLogs(), state.resolve("demo-logs")), sink, mapper);
+                config.livenessIntervalMs(), config.deleteExitedLogs(), state.resolve("demo-logs")), sink);
         this.commands = new CommandRunner(new CommandRunner.Settings(config.remoteExecAllowed(),
                 config.terminalAllowed(), config.execShell(), config.terminalShell(), config.maxExecTimeoutMs()),
                 sink, new SeenCommands(state.resolve("commands-seen"), 1000), tailer, updater, timers);
@@ -95,7 +93,7 @@ public final class Agent implements Closeable {
                 Duration.ofMillis(config.ackTimeoutMs()), config.backoffInitialMs(), config.backoffMaxMs(),
                 config.refusedBackoffMs(), config.batchMaxEvents(), config.batchMaxBytes(), config.windowBatches(),
                 config.lingerMs()),
-                spool, new WireCodec(), commands, new GatewayConnection.Listener() {
+                spool, codec, commands, new GatewayConnection.Listener() {
             @Override
             public void confirmed() {
                 updater.confirmed();
@@ -109,9 +107,9 @@ public final class Agent implements Closeable {
         }, timers);
         sink.onUrgent(connection::sendSoon);
         SystemLogReader.Mode mode = SystemLogReader.choose(config.journalMode(), config.syslogFile());
-        this.systemLog = new SystemLogReader(mode, sink, mapper, state, config.syslogFile());
+        this.systemLog = new SystemLogReader(mode, sink, state, config.syslogFile());
         this.docker = "auto".equals(config.dockerMode()) && DockerContainers.available(config.dockerSocket())
-                ? new DockerContainers(config.dockerSocket(), mapper, tailer::setContainerSources) : null;
+                ? new DockerContainers(config.dockerSocket(), tailer::setContainerSources) : null;
         this.systemInfo = new SystemInfo();
     }
 

@@ -1,9 +1,9 @@
 package org.dvic.agent.collect;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dvic.agent.spool.EventSink;
 import org.dvic.protocol.Limits;
+import org.dvic.protocol.json.JsonValues;
+import org.dvic.protocol.json.ProtocolException;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
 import org.dvic.protocol.event.NodeEvent;
@@ -41,17 +41,15 @@ public final class SystemLogReader implements Closeable {
 
     private final Mode mode;
     private final EventSink sink;
-    private final ObjectMapper mapper;
     private final Path stateFile;
     private final Path syslogFile;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Process journalctl;
 
-    public SystemLogReader(Mode mode, EventSink sink, ObjectMapper mapper, Path stateDir, Path syslogFile) {
+    public SystemLogReader(Mode mode, EventSink sink, Path stateDir, Path syslogFile) {
         this.mode = mode;
         this.sink = sink;
-        this.mapper = mapper;
         this.stateFile = stateDir.resolve(mode == Mode.JOURNAL ? "journal.cursor" : "syslog.offset");
         this.syslogFile = syslogFile;
         this.thread = new Thread(null, this::run, "dvic-system-log", 256 * 1024);
@@ -125,19 +123,18 @@ public final class SystemLogReader implements Closeable {
             List<LongFunction<? extends NodeEvent>> batch = new ArrayList<>();
             String lastCursor = null;
             while (running && (line = r.readLine()) != null) {
-                JsonNode entry;
+                Map<String, Object> entry;
                 try {
-                    entry = mapper.readTree(line);
-                } catch (IOException e) {
+                    entry = JsonValues.parseObject(line.getBytes(StandardCharsets.UTF_8));
+                } catch (ProtocolException e) {
                     continue;
                 }
                 LongFunction<LogRecord> rec = journalRecord(entry);
                 if (rec != null) {
                     batch.add(rec);
                 }
-                JsonNode c = entry.get("__CURSOR");
-                if (c != null && c.isTextual()) {
-                    lastCursor = c.textValue();
+                if (entry.get("__CURSOR") instanceof String c) {
+                    lastCursor = c;
                 }
                 if (!r.ready() || batch.size() >= MAX_BATCH) {
                     sink.emitAll(batch);
@@ -155,18 +152,18 @@ public final class SystemLogReader implements Closeable {
         }
     }
 
-    LongFunction<LogRecord> journalRecord(JsonNode e) {
+    LongFunction<LogRecord> journalRecord(Map<String, Object> e) {
         String message = text(e.get("MESSAGE"));
         if (message == null) {
             return null;
         }
         long ts;
         try {
-            ts = Long.parseLong(e.path("__REALTIME_TIMESTAMP").asText("0")) / 1000;
+            ts = Long.parseLong(String.valueOf(e.getOrDefault("__REALTIME_TIMESTAMP", "0"))) / 1000;
         } catch (NumberFormatException ex) {
             ts = System.currentTimeMillis();
         }
-        LogLevel level = switch (e.path("PRIORITY").asText("6")) {
+        LogLevel level = switch (String.valueOf(e.getOrDefault("PRIORITY", "6"))) {
             case "0", "1", "2" -> LogLevel.FATAL;
             case "3" -> LogLevel.ERROR;
             case "4" -> LogLevel.WARN;
@@ -185,27 +182,26 @@ public final class SystemLogReader implements Closeable {
     }
 
     /** MESSAGE is a string, or an array of bytes when it is not valid UTF-8. */
-    private static String text(JsonNode n) {
-        if (n == null || n.isNull()) {
+    private static String text(Object n) {
+        if (n == null) {
             return null;
         }
-        if (n.isTextual()) {
-            return n.textValue();
+        if (n instanceof String s) {
+            return s;
         }
-        if (n.isArray()) {
-            byte[] b = new byte[n.size()];
+        if (n instanceof List<?> list) {
+            byte[] b = new byte[list.size()];
             for (int i = 0; i < b.length; i++) {
-                b[i] = (byte) n.get(i).asInt();
+                b[i] = list.get(i) instanceof Number x ? (byte) x.intValue() : (byte) '?';
             }
             return new String(b, StandardCharsets.UTF_8);
         }
-        return n.toString();
+        return String.valueOf(n);
     }
 
-    private static void copy(JsonNode e, String from, String to, Map<String, String> fields) {
-        JsonNode n = e.get(from);
-        if (n != null && n.isTextual()) {
-            fields.put(to, cut(n.textValue(), Limits.TEXT));
+    private static void copy(Map<String, Object> e, String from, String to, Map<String, String> fields) {
+        if (e.get(from) instanceof String s) {
+            fields.put(to, cut(s, Limits.TEXT));
         }
     }
 

@@ -6,7 +6,7 @@ import org.dvic.protocol.identity.ConnectToken;
 import org.dvic.protocol.json.ProtocolException;
 import org.dvic.protocol.wire.CloseCode;
 import org.dvic.protocol.wire.ServerFrame;
-import org.dvic.protocol.wire.WireCodec;
+import org.dvic.protocol.wire.AgentCodec;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -71,7 +71,7 @@ public final class GatewayConnection implements Closeable {
 
     private final Settings settings;
     private final Spool spool;
-    private final WireCodec wire;
+    private final AgentCodec wire;
     private final Consumer<Command> commands;
     private final Listener listener;
     private final SecureRandom random = new SecureRandom();
@@ -113,7 +113,7 @@ public final class GatewayConnection implements Closeable {
     }
 
     /** {@code timers} checks once a second that no write to the gateway is stuck (see {@link #abortStuckWrite}). */
-    public GatewayConnection(Settings settings, Spool spool, WireCodec wire, Consumer<Command> commands,
+    public GatewayConnection(Settings settings, Spool spool, AgentCodec wire, Consumer<Command> commands,
                              Listener listener, ScheduledExecutorService timers) {
         this.settings = settings;
         this.spool = spool;

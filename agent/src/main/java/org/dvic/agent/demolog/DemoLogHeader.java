@@ -1,9 +1,9 @@
 package org.dvic.agent.demolog;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dvic.protocol.json.JsonValues;
+import org.dvic.protocol.json.ProtocolException;
 
-import java.io.IOException;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -16,56 +16,53 @@ public record DemoLogHeader(String token, long pid, Long startTime, String exe, 
     public static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{22}");
 
     /** Parses a header line (without its newline); throws {@link MalformedLineException} saying why not. */
-    public static DemoLogHeader parse(ObjectMapper mapper, byte[] line, int off, int len) {
-        JsonNode root;
+    public static DemoLogHeader parse(byte[] line, int off, int len) {
+        Object parsed;
         try {
-            root = mapper.readTree(line, off, len);
-        } catch (IOException e) {
+            parsed = JsonValues.parse(line, off, len);
+        } catch (ProtocolException e) {
             throw new MalformedLineException("header is not valid JSON");
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Map<?, ?> root)) {
             throw new MalformedLineException("header is not a JSON object");
         }
-        JsonNode version = root.get("dvic_log");
-        if (version == null || !version.isIntegralNumber()) {
+        if (!(root.get("dvic_log") instanceof Long version)) {
             throw new MalformedLineException("header lacks dvic_log");
         }
-        if (version.asLong() != FORMAT_VERSION) {
-            throw new MalformedLineException("unsupported dvic_log format " + version.asLong());
+        if (version != FORMAT_VERSION) {
+            throw new MalformedLineException("unsupported dvic_log format " + version);
         }
         String token = text(root, "token", true);
         if (!TOKEN.matcher(token).matches()) {
             throw new MalformedLineException("header token is not 22 base64url characters");
         }
-        JsonNode pid = root.get("pid");
-        if (pid == null || !pid.isIntegralNumber() || pid.asLong() <= 0) {
+        if (!(root.get("pid") instanceof Long pid) || pid <= 0) {
             throw new MalformedLineException("header pid is not a positive integer");
         }
-        JsonNode start = root.get("start_time");
+        Object start = root.get("start_time");
         Long startTime = null;
-        if (start != null && !start.isNull()) {
-            if (!start.isIntegralNumber() || start.asLong() < 0) {
+        if (start != null) {
+            if (!(start instanceof Long s) || s < 0) {
                 throw new MalformedLineException("header start_time is not an integer");
             }
-            startTime = start.asLong();
+            startTime = s;
         }
-        JsonNode uid = root.get("uid");
-        return new DemoLogHeader(token, pid.asLong(), startTime, text(root, "exe", false), text(root, "user", false),
-                uid != null && uid.isIntegralNumber() ? uid.asInt() : null, text(root, "language", false),
-                text(root, "demo", false));
+        Integer uid = root.get("uid") instanceof Long u && u >= 0 && u <= Integer.MAX_VALUE ? (Integer) u.intValue() : null;
+        return new DemoLogHeader(token, pid, startTime, text(root, "exe", false), text(root, "user", false),
+                uid, text(root, "language", false), text(root, "demo", false));
     }
 
-    private static String text(JsonNode root, String key, boolean required) {
-        JsonNode n = root.get(key);
-        if (n == null || n.isNull()) {
+    private static String text(Map<?, ?> root, String key, boolean required) {
+        Object n = root.get(key);
+        if (n == null) {
             if (required) {
                 throw new MalformedLineException("header lacks " + key);
             }
             return null;
         }
-        if (!n.isTextual()) {
+        if (!(n instanceof String s)) {
             throw new MalformedLineException("header " + key + " is not a string");
         }
-        return n.textValue();
+        return s;
     }
 }

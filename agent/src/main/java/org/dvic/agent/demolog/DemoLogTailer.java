@@ -1,6 +1,6 @@
 package org.dvic.agent.demolog;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
 import org.dvic.agent.spool.EventSink;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
@@ -77,7 +77,6 @@ public final class DemoLogTailer implements Closeable {
     private final Settings settings;
     private final EventSink sink;
     private final UUID nodeId;
-    private final ObjectMapper mapper;
     private final DemoLineParser parser;
     private final OffsetStore offsets;
     private final Thread thread;
@@ -95,12 +94,11 @@ public final class DemoLogTailer implements Closeable {
     private volatile long linesShipped;
     private volatile long malformedLines;
 
-    public DemoLogTailer(Settings settings, EventSink sink, ObjectMapper mapper) throws IOException {
+    public DemoLogTailer(Settings settings, EventSink sink) throws IOException {
         this.settings = settings;
         this.sink = sink;
         this.nodeId = sink.nodeId();
-        this.mapper = mapper;
-        this.parser = new DemoLineParser(mapper.getFactory());
+        this.parser = new DemoLineParser(new JsonFactory());
         this.offsets = new OffsetStore(settings.stateDir());
         this.watch = FileSystems.getDefault().newWatchService();
         List<Source> hosts = new ArrayList<>();
@@ -446,7 +444,7 @@ public final class DemoLogTailer implements Closeable {
         private boolean acceptHeader(byte[] a, int off, int len, boolean announce) {
             DemoLogHeader h;
             try {
-                h = DemoLogHeader.parse(mapper, a, off, len);
+                h = DemoLogHeader.parse(a, off, len);
             } catch (MalformedLineException e) {
                 ignore(e.getMessage());
                 return false;

@@ -1,8 +1,7 @@
 package org.dvic.agent.docker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dvic.agent.demolog.DemoLogTailer;
+import org.dvic.protocol.json.JsonValues;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
@@ -34,15 +33,13 @@ public final class DockerContainers implements Closeable {
     private static final Logger LOG = Logger.getLogger(DockerContainers.class.getName());
 
     private final Path socket;
-    private final ObjectMapper mapper;
     private final Consumer<List<DemoLogTailer.Source>> sink;
     private final Map<String, Long> pids = new HashMap<>();
     private ScheduledFuture<?> task;
     private boolean warned;
 
-    public DockerContainers(Path socket, ObjectMapper mapper, Consumer<List<DemoLogTailer.Source>> sink) {
+    public DockerContainers(Path socket, Consumer<List<DemoLogTailer.Source>> sink) {
         this.socket = socket;
-        this.mapper = mapper;
         this.sink = sink;
     }
 
@@ -56,17 +53,17 @@ public final class DockerContainers implements Closeable {
 
     void refresh() {
         try {
-            JsonNode list = mapper.readTree(get("/containers/json"));
             List<DemoLogTailer.Source> sources = new ArrayList<>();
             Map<String, Long> seen = new HashMap<>();
-            for (JsonNode c : list) {
-                String id = c.path("Id").asText("");
-                if (id.length() < 12) {
+            for (Object each : JsonValues.parse(get("/containers/json")) instanceof List<?> list ? list : List.of()) {
+                if (!(each instanceof Map<?, ?> c) || !(c.get("Id") instanceof String id) || id.length() < 12) {
                     continue;
                 }
                 Long pid = pids.get(id);
                 if (pid == null) {
-                    pid = mapper.readTree(get("/containers/" + id + "/json")).path("State").path("Pid").asLong(0);
+                    pid = JsonValues.parse(get("/containers/" + id + "/json")) instanceof Map<?, ?> inspect
+                            && inspect.get("State") instanceof Map<?, ?> state && state.get("Pid") instanceof Long p
+                            ? p : 0L;
                 }
                 if (pid <= 0) {
                     continue;
@@ -91,12 +88,13 @@ public final class DockerContainers implements Closeable {
         return new DemoLogTailer.Source("c-" + id.substring(0, 12), root.resolve("tmp"), root.resolve("proc"), name);
     }
 
-    static String name(JsonNode container) {
-        JsonNode names = container.path("Names");
-        String n = names.isArray() && names.size() > 0 ? names.get(0).asText("") : "";
+    /** The container's first name without its leading slash, else the short id; at most 256 characters. */
+    static String name(Map<?, ?> container) {
+        String n = container.get("Names") instanceof List<?> names && !names.isEmpty()
+                && names.get(0) instanceof String first ? first : "";
         n = n.startsWith("/") ? n.substring(1) : n;
         if (n.isEmpty()) {
-            n = container.path("Id").asText("container").substring(0, 12);
+            n = (container.get("Id") instanceof String id ? id : "container").substring(0, 12);
         }
         return n.length() > 256 ? n.substring(0, 256) : n;
     }

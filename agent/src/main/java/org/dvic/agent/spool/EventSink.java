@@ -4,7 +4,7 @@ import org.dvic.protocol.event.CommandEvent;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
 import org.dvic.protocol.event.NodeEvent;
-import org.dvic.protocol.json.EventCodec;
+import org.dvic.protocol.wire.AgentCodec;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -24,11 +24,11 @@ public final class EventSink {
 
     private final UUID nodeId;
     private final Spool spool;
-    private final EventCodec codec;
+    private final AgentCodec codec;
     /** Told when a command event was spooled: someone is watching it live, it should not linger. */
     private volatile Runnable urgent = () -> { };
 
-    public EventSink(UUID nodeId, Spool spool, EventCodec codec) {
+    public EventSink(UUID nodeId, Spool spool, AgentCodec codec) {
         this.nodeId = nodeId;
         this.spool = spool;
         this.codec = codec;
@@ -94,7 +94,7 @@ public final class EventSink {
     }
 
     /** The spool's drop notice: an agent log record that says how many entries were lost. */
-    public static Spool.DropNotice dropNotice(UUID nodeId, EventCodec codec) {
+    public static Spool.DropNotice dropNotice(UUID nodeId, AgentCodec codec) {
         return (dropped, first, last, seq) -> codec.encode(new LogRecord(nodeId, seq, System.currentTimeMillis(),
                 "agent", LogLevel.WARN, "agent spool full: dropped " + dropped + " oldest events",
                 Map.of("dvic_spool_dropped", Long.toString(dropped), "first_seq", Long.toString(first),

@@ -1,5 +1,6 @@
 package org.dvic.agent.connection;
 
+import org.dvic.protocol.wire.AgentCodec;
 import org.dvic.agent.spool.EventSink;
 import org.dvic.agent.spool.Spool;
 import org.dvic.agent.testing.TestGateway;
@@ -10,8 +11,6 @@ import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.event.LogRecord;
 import org.dvic.protocol.event.NodeEvent;
 import org.dvic.protocol.identity.NodeKeys;
-import org.dvic.protocol.json.EventCodec;
-import org.dvic.protocol.wire.WireCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -72,13 +71,13 @@ class GatewayConnectionIT {
     private GatewayConnection connect(TestGateway g, java.security.PrivateKey key, long refusedBackoffMs, long lingerMs)
             throws IOException {
         if (spool == null) {
-            spool = new Spool(dir.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new EventCodec()));
-            sink = new EventSink(node, spool, new EventCodec());
+            spool = new Spool(dir.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new AgentCodec()));
+            sink = new EventSink(node, spool, new AgentCodec());
             open.add(spool);
         }
         GatewayConnection c = new GatewayConnection(new GatewayConnection.Settings(URI.create(g.url() + "/v1/agent"),
                 node, key, Duration.ofSeconds(2), Duration.ofSeconds(3), 50, 500, refusedBackoffMs, 100, 64 * 1024, 4, lingerMs),
-                spool, new WireCodec(), commands::add, new GatewayConnection.Listener() { }, timers);
+                spool, new AgentCodec(), commands::add, new GatewayConnection.Listener() { }, timers);
         c.start();
         open.add(c);
         return c;
@@ -238,8 +237,8 @@ class GatewayConnectionIT {
     @Test
     void aLargeBacklogIsSentInBoundedBatches() throws Exception {
         // Given 5000 log events spooled while no gateway runs
-        spool = new Spool(dir.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new EventCodec()));
-        sink = new EventSink(node, spool, new EventCodec());
+        spool = new Spool(dir.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new AgentCodec()));
+        sink = new EventSink(node, spool, new AgentCodec());
         open.add(spool);
         for (int i = 0; i < 5000; i++) {
             String msg = "backlog line " + i + " " + "x".repeat(200);

@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,8 @@ class WebSocketSessionTest {
     private final SecureRandom random = new SecureRandom();
     private final BlockingQueue<String> messages = new LinkedBlockingQueue<>();
     private final List<String> closes = new CopyOnWriteArrayList<>();
+    /** Peers stay referenced until the test ends: an unreachable socket may be closed by its cleaner. */
+    private final List<Peer> peers = new CopyOnWriteArrayList<>();
     private WebSocketSession session;
 
     WebSocketSessionTest() throws IOException {
@@ -50,6 +53,9 @@ class WebSocketSessionTest {
     void close() throws IOException {
         if (session != null) {
             session.abort();
+        }
+        for (Peer p : peers) {
+            p.socket.close();
         }
         server.close();
     }
@@ -143,7 +149,9 @@ class WebSocketSessionTest {
     private CompletableFuture<Peer> peer() {
         return CompletableFuture.supplyAsync(() -> {
             try {
-                return new Peer(server.accept());
+                Peer p = new Peer(server.accept());
+                peers.add(p);
+                return p;
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
@@ -262,7 +270,7 @@ class WebSocketSessionTest {
 
     @Test
     void aWriteBlockedOnAGatewayThatStoppedReadingEndsOnAbort() throws Exception {
-        connected(1024); // the peer never reads from here on
+        connected(1024); // the peer never reads from here on (and stays open: see peers)
         CompletableFuture<Throwable> writer = CompletableFuture.supplyAsync(() -> {
             byte[] chunk = new byte[256 * 1024];
             try {
@@ -273,8 +281,9 @@ class WebSocketSessionTest {
                 return e;
             }
         });
-        await().atMost(Duration.ofSeconds(10)).until(() -> session.writeStartedNanos() != 0
+        await().atMost(Duration.ofSeconds(10)).until(() -> writer.isDone() || session.writeStartedNanos() != 0
                 && System.nanoTime() - session.writeStartedNanos() > TimeUnit.MILLISECONDS.toNanos(300));
+        assertFalse(writer.isDone(), () -> "the write ended by itself: " + writer.join());
         assertNotEquals(0, session.writeStartedNanos());
         session.abort();
         assertTrue(writer.get(5, TimeUnit.SECONDS) instanceof IOException);

@@ -1,6 +1,6 @@
 package org.dvic.agent.demolog;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.core.JsonFactory;
 import org.dvic.protocol.event.LogLevel;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DemoLineParserTest {
-    private final DemoLineParser parser = new DemoLineParser(new ObjectMapper().getFactory());
+    private final DemoLineParser parser = new DemoLineParser(new JsonFactory());
 
     private DemoLineParser.Line parse(String line) {
         byte[] b = ("garbage" + line + "more").getBytes(StandardCharsets.UTF_8);

@@ -1,6 +1,5 @@
 package org.dvic.agent.demolog;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
@@ -10,11 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DemoLogHeaderTest {
-    private final ObjectMapper mapper = new ObjectMapper();
 
     private DemoLogHeader parse(String line) {
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
-        return DemoLogHeader.parse(mapper, b, 0, b.length);
+        return DemoLogHeader.parse(b, 0, b.length);
     }
 
     @Test

@@ -1,6 +1,6 @@
 package org.dvic.agent.demolog;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import org.dvic.protocol.wire.AgentCodec;
 import org.dvic.agent.spool.EventSink;
 import org.dvic.agent.spool.Spool;
 import org.dvic.agent.testing.DemoLogs;
@@ -8,7 +8,6 @@ import org.dvic.protocol.event.LogRecord;
 import org.dvic.protocol.event.NodeEvent;
 import org.dvic.protocol.event.ProcessState;
 import org.dvic.protocol.event.ProcessStatus;
-import org.dvic.protocol.json.EventCodec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -49,13 +48,12 @@ class DemoLogTailerIT {
 
     @BeforeEach
     void openSpool() throws IOException {
-        EventCodec codec = new EventCodec();
-        spool = new Spool(state.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, codec));
+        spool = new Spool(state.resolve("spool"), 64 << 20, 1 << 20, EventSink.dropNotice(node, new AgentCodec()));
     }
 
     private DemoLogTailer startTailer(boolean deleteExited) throws IOException {
         tailer = new DemoLogTailer(new DemoLogTailer.Settings(List.of(logs), 1000, 250, deleteExited,
-                state.resolve("demo-logs")), new EventSink(node, spool, new EventCodec()), new ObjectMapper());
+                state.resolve("demo-logs")), new EventSink(node, spool, new AgentCodec()));
         tailer.start();
         return tailer;
     }
@@ -157,7 +155,7 @@ class DemoLogTailerIT {
     void aNewFileIsFoundAtOnceThroughInotify() throws Exception {
         // Given a tailer whose fallback scan is an hour away
         tailer = new DemoLogTailer(new DemoLogTailer.Settings(List.of(logs), 3_600_000, 250, false,
-                state.resolve("demo-logs")), new EventSink(node, spool, new EventCodec()), new ObjectMapper());
+                state.resolve("demo-logs")), new EventSink(node, spool, new AgentCodec()));
         tailer.start();
         String token = DemoLogs.newToken();
 

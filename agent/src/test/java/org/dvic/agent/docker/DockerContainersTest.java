@@ -1,7 +1,7 @@
 package org.dvic.agent.docker;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.dvic.agent.demolog.DemoLogTailer;
+import org.dvic.protocol.json.JsonValues;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -12,14 +12,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class DockerContainersTest {
-    private final ObjectMapper mapper = new ObjectMapper();
-
     @Test
     void aContainerIsSearchedThroughItsInitProcessRoot() throws IOException {
-        var c = mapper.readTree("{\"Id\":\"4f66ad9a0b2e5f3c9d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d\","
-                + "\"Names\":[\"/robot-arm\"],\"State\":\"running\"}");
+        var c = JsonValues.parseObject(("{\"Id\":\"4f66ad9a0b2e5f3c9d8e7a6b5c4d3e2f1a0b9c8d7e6f5a4b3c2d1e0f9a8b7c6d\","
+                + "\"Names\":[\"/robot-arm\"],\"State\":\"running\"}").getBytes(StandardCharsets.UTF_8));
 
-        DemoLogTailer.Source s = DockerContainers.source(c.get("Id").asText(), DockerContainers.name(c), 4242);
+        DemoLogTailer.Source s = DockerContainers.source((String) c.get("Id"), DockerContainers.name(c), 4242);
 
         assertEquals("c-4f66ad9a0b2e", s.id());
         assertEquals(Path.of("/proc/4242/root/tmp"), s.dir());

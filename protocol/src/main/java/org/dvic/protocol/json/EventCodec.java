@@ -1,12 +1,9 @@
 package org.dvic.protocol.json;
 
-import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.dvic.protocol.event.Event;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -15,8 +12,6 @@ import java.util.Map;
  * nothing else, and nothing after it. Thread-safe; make one and share it.
  */
 public final class EventCodec {
-    private static final Map<String, Class<? extends Event>> TYPES = eventTypes();
-
     private final ProtocolJson json;
 
     public EventCodec() {
@@ -29,7 +24,7 @@ public final class EventCodec {
 
     /** Every event type name and its record, in the order of {@link Event}'s registry. */
     public static Map<String, Class<? extends Event>> types() {
-        return TYPES;
+        return EventTypes.byName();
     }
 
     public byte[] encode(Event event) {
@@ -58,45 +53,19 @@ public final class EventCodec {
         if (!node.isObject()) {
             throw new ProtocolException(path.isEmpty() ? "$" : path, "expected a JSON object");
         }
-        JsonNode typeNode = node.get("type");
-        String typeField = ProtocolJson.join(path, "type");
-        if (typeNode == null || typeNode.isNull()) {
-            throw new ProtocolException(typeField, "missing required field");
-        }
-        if (!typeNode.isTextual()) {
-            throw new ProtocolException(typeField, "expected a string");
-        }
-        Class<? extends Event> type = TYPES.get(typeNode.textValue());
-        if (type == null) {
-            throw new ProtocolException(typeField, "unknown event type '" + abbreviate(typeNode.textValue()) + "'");
-        }
-        if (!expected.isAssignableFrom(type)) {
-            throw new ProtocolException(typeField, "event type '" + typeNode.textValue() + "' is not allowed here");
-        }
-        JsonNode version = node.get("v");
-        String versionField = ProtocolJson.join(path, "v");
-        if (version == null || version.isNull()) {
-            throw new ProtocolException(versionField, "missing required field");
-        }
-        if (!version.isIntegralNumber()) {
-            throw new ProtocolException(versionField, "expected an integer");
-        }
-        if (version.asLong() != Event.VERSION) {
-            throw new ProtocolException(versionField, "unsupported version " + version.asLong()
-                    + " (supported: " + Event.VERSION + ")");
-        }
-        return expected.cast(json.bind(node, type, path));
+        Class<? extends T> type = EventTypes.resolve(scalar(node.get("type")), expected, path);
+        EventTypes.checkVersion(scalar(node.get("v")), path);
+        return json.bind(node, type, path);
     }
 
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-    }
-
-    private static Map<String, Class<? extends Event>> eventTypes() {
-        Map<String, Class<? extends Event>> types = new LinkedHashMap<>();
-        for (JsonSubTypes.Type t : Event.class.getAnnotation(JsonSubTypes.class).value()) {
-            types.put(t.name(), t.value().asSubclass(Event.class));
+    /** A string as a String, an integer as a Long, null for missing or null, the node itself otherwise. */
+    private static Object scalar(JsonNode n) {
+        if (n == null || n.isNull()) {
+            return null;
         }
-        return Collections.unmodifiableMap(types);
+        if (n.isTextual()) {
+            return n.textValue();
+        }
+        return n.isIntegralNumber() && n.canConvertToLong() ? (Object) n.asLong() : n;
     }
 }

@@ -21,9 +21,7 @@ import com.fasterxml.jackson.databind.type.LogicalType;
 import org.dvic.protocol.InvalidFieldException;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * The strict JSON mapping shared by every codec: no coercion between types, no unknown fields,
@@ -74,7 +72,7 @@ public final class ProtocolJson {
             }
             return node;
         } catch (JsonProcessingException e) {
-            throw new ProtocolException("$", syntaxReason(e));
+            throw new ProtocolException("$", JsonErrors.syntaxReason(e));
         } catch (IOException e) {
             throw new ProtocolException("$", "unreadable document: " + e.getMessage());
         }
@@ -86,22 +84,22 @@ public final class ProtocolJson {
             return mapper.treeToValue(node, type);
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
-            String at = join(path, pathOf(e));
+            String at = JsonErrors.join(path, pathOf(e));
             if (cause instanceof InvalidFieldException invalid) {
-                throw new ProtocolException(join(at, invalid.field()), invalid.reason());
+                throw new ProtocolException(JsonErrors.join(at, invalid.field()), invalid.reason());
             }
-            throw new ProtocolException(orRoot(at), "invalid value"
+            throw new ProtocolException(JsonErrors.orRoot(at), "invalid value"
                     + (cause != null && cause.getMessage() != null ? ": " + cause.getMessage() : ""));
         } catch (UnrecognizedPropertyException e) {
-            throw new ProtocolException(join(path, pathOf(e)), "unknown field");
+            throw new ProtocolException(JsonErrors.join(path, pathOf(e)), "unknown field");
         } catch (InvalidFormatException e) {
             // A string of the wrong form (a bad UUID, an unknown enum name) is quoted; a value of
             // the wrong JSON type only gets the expected type.
             boolean wrongForm = node.at(pointerOf(e)).isTextual();
-            throw new ProtocolException(orRoot(join(path, pathOf(e))), (wrongForm ? "invalid value '"
-                    + abbreviate(String.valueOf(e.getValue())) + "': " : "") + "expected " + describe(e.getTargetType()));
+            throw new ProtocolException(JsonErrors.orRoot(JsonErrors.join(path, pathOf(e))), (wrongForm ? "invalid value '"
+                    + JsonErrors.abbreviate(String.valueOf(e.getValue())) + "': " : "") + "expected " + JsonErrors.describe(e.getTargetType()));
         } catch (MismatchedInputException e) {
-            String at = orRoot(join(path, pathOf(e)));
+            String at = JsonErrors.orRoot(JsonErrors.join(path, pathOf(e)));
             JsonNode value = node.at(pointerOf(e));
             if (value.isMissingNode()) {
                 throw new ProtocolException(at, "missing required field");
@@ -109,11 +107,11 @@ public final class ProtocolJson {
             if (value.isNull()) {
                 throw new ProtocolException(at, "must not be null");
             }
-            throw new ProtocolException(at, "expected " + describe(e.getTargetType()));
+            throw new ProtocolException(at, "expected " + JsonErrors.describe(e.getTargetType()));
         } catch (JsonMappingException e) {
-            throw new ProtocolException(orRoot(join(path, pathOf(e))), e.getOriginalMessage());
+            throw new ProtocolException(JsonErrors.orRoot(JsonErrors.join(path, pathOf(e))), e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            throw new ProtocolException(orRoot(path), e.getOriginalMessage());
+            throw new ProtocolException(JsonErrors.orRoot(path), e.getOriginalMessage());
         }
     }
 
@@ -124,21 +122,6 @@ public final class ProtocolJson {
             // Records of this module always serialize; failing here is a programming error.
             throw new IllegalStateException("cannot serialize " + value.getClass().getSimpleName(), e);
         }
-    }
-
-    private static String syntaxReason(JsonProcessingException e) {
-        String msg = e.getOriginalMessage();
-        if (msg.startsWith("Trailing token")) {
-            return "trailing content after the JSON document";
-        }
-        if (msg.startsWith("Duplicate field")) {
-            return "duplicate field " + msg.substring("Duplicate field ".length());
-        }
-        if (msg.contains("Invalid UTF-8")) {
-            return "invalid UTF-8";
-        }
-        var loc = e.getLocation();
-        return "invalid JSON" + (loc != null ? " at offset " + loc.getCharOffset() : "") + ": " + msg;
     }
 
     /** JSON path of a mapping failure: {@code a.b[2].c}. */
@@ -165,51 +148,5 @@ public final class ProtocolJson {
                     : pointer.appendIndex(Math.max(ref.getIndex(), 0));
         }
         return pointer;
-    }
-
-    static String join(String prefix, String field) {
-        if (prefix == null || prefix.isEmpty()) {
-            return field;
-        }
-        if (field == null || field.isEmpty()) {
-            return prefix;
-        }
-        return field.startsWith("[") ? prefix + field : prefix + "." + field;
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 64 ? s : s.substring(0, 64) + "…";
-    }
-
-    private static String orRoot(String path) {
-        return path == null || path.isEmpty() ? "$" : path;
-    }
-
-    static String describe(Class<?> type) {
-        if (type == null) {
-            return "a different type";
-        }
-        if (type == String.class) {
-            return "a string";
-        }
-        if (type == UUID.class) {
-            return "a UUID string";
-        }
-        if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
-            return "an integer";
-        }
-        if (type == double.class || type == Double.class) {
-            return "a number";
-        }
-        if (type == boolean.class || type == Boolean.class) {
-            return "a boolean";
-        }
-        if (type.isEnum()) {
-            return "one of " + Arrays.toString(type.getEnumConstants());
-        }
-        if (java.util.Collection.class.isAssignableFrom(type)) {
-            return "an array";
-        }
-        return "an object";
     }
 }
