@@ -94,7 +94,13 @@ public final class Spool implements Closeable {
         recover();
         long last = segments.isEmpty() ? -1 : segments.lastEntry().getValue().lastSeq;
         this.nextSeq = Math.max(last, acked) + 1;
-        dropAcked();
+        dropAcked(true);
+    }
+
+    /** A non-negative {@code value} as 20 digits: segment names sort as their seqs, the acked file has one width. */
+    static String padded(long value) {
+        String digits = Long.toString(value);
+        return "0".repeat(Math.max(0, 20 - digits.length())) + digits;
     }
 
     private long readAcked() throws IOException {
@@ -245,7 +251,7 @@ public final class Spool implements Closeable {
         scratch.putInt(start + 4, (int) crc.getValue());
         if (active == null) {
             // a fresh segment is named by its first seq
-            active = new Segment(dir.resolve(String.format("%020d.seg", seq)), seq);
+            active = new Segment(dir.resolve(padded(seq) + ".seg"), seq);
             segments.put(seq, active);
         }
         active.lastSeq = seq;
@@ -303,20 +309,25 @@ public final class Spool implements Closeable {
             }
             acked = Math.min(seq, nextSeq - 1);
             try {
-                ByteBuffer b = ByteBuffer.wrap((acked + "\n").getBytes(StandardCharsets.US_ASCII));
-                ackedFile.truncate(0);
+                // always 21 bytes: one positioned write replaces the last value, no truncate needed
+                ByteBuffer b = ByteBuffer.wrap((padded(acked) + "\n").getBytes(StandardCharsets.US_ASCII));
                 ackedFile.write(b, 0);
-                dropAcked();
+                dropAcked(false);
             } catch (IOException e) {
                 throw new UncheckedIOException("spool ack write failed", e);
             }
         }
     }
 
-    private void dropAcked() throws IOException {
+    /**
+     * Deletes the segments every entry of which is acked. The segment being written stays until it
+     * rolls (or the spool closes): at steady state every ack covers all that was written, and
+     * dropping it would create and delete a file per batch.
+     */
+    private void dropAcked(boolean includeActive) throws IOException {
         while (!segments.isEmpty()) {
             Segment seg = segments.firstEntry().getValue();
-            if (seg.lastSeq > acked) {
+            if (seg.lastSeq > acked || (seg == active && !includeActive)) {
                 break;
             }
             if (seg == active) {
@@ -457,6 +468,9 @@ public final class Spool implements Closeable {
     @Override
     public void close() throws IOException {
         synchronized (this) {
+            if (!closed && active != null && active.lastSeq <= acked) {
+                dropAcked(true);
+            }
             closed = true;
             if (writer != null) {
                 writer.force(false);

@@ -119,6 +119,39 @@ class SpoolTest {
     }
 
     @Test
+    void theSegmentBeingWrittenOutlivesAnAckThatCoversItUntilItRolls() throws IOException {
+        // Given a spool whose every entry is acked, as after each batch at steady state
+        try (Spool spool = open(1 << 20, 1 << 16)) {
+            for (int i = 0; i < 5; i++) {
+                spool.append(text("e"));
+            }
+            spool.ack(4);
+            // When more is written
+            spool.append(text("f"));
+            // Then it goes to the same file: no segment created and deleted per batch
+            try (Stream<Path> files = Files.list(dir)) {
+                assertEquals(List.of("00000000000000000000.seg"), files.map(p -> p.getFileName().toString())
+                        .filter(n -> n.endsWith(".seg")).toList());
+            }
+            assertEquals(List.of(5L), spool.read(4, 10, 1 << 20).stream().map(Spool.Entry::seq).toList());
+        }
+    }
+
+    @Test
+    void anAckedFileOfTheEarlierFormatIsRead() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("acked"), "7\n");
+        try (Spool spool = open(1 << 20, 256)) {
+            assertEquals(7, spool.acked());
+            assertEquals(8, spool.append(text("e")));
+            spool.ack(8);
+        }
+        try (Spool spool = open(1 << 20, 256)) {
+            assertEquals(8, spool.acked());
+        }
+    }
+
+    @Test
     void ackOfNCoversEverySeqUpToN() throws IOException {
         try (Spool spool = open(1 << 20, 128)) {
             for (int i = 0; i < 50; i++) {

@@ -35,7 +35,8 @@ public final class DevStack implements AutoCloseable {
 
         /** Free ports, for tests and benchmarks that must not collide with a running local stack. */
         public static Settings ephemeral(Path stateDir) {
-            return new Settings(stateDir, Ports.free(), Ports.free(), Ports.free(), Ports.free(), Ports.free(), 384, 768);
+            int[] p = Ports.free(5);
+            return new Settings(stateDir, p[0], p[1], p[2], p[3], p[4], 384, 768);
         }
     }
 
