@@ -25,7 +25,10 @@ public record LogRecord(UUID nodeId, long seq, long ts, String source, LogLevel 
         Check.required(nodeId, "nodeId");
         Check.nonNegative(seq, "seq");
         Check.nonNegative(ts, "ts");
-        Check.matches(source, "source", SOURCE, "demo:<token>, journal, syslog or agent");
+        Check.required(source, "source");
+        if (!isValidSource(source)) {
+            throw new InvalidFieldException("source", "must be demo:<token>, journal, syslog or agent");
+        }
         Check.required(level, "level");
         Check.text(message, "message", Limits.MESSAGE);
         if (fields != null) {
@@ -40,6 +43,27 @@ public record LogRecord(UUID nodeId, long seq, long ts, String source, LogLevel 
         }
         Check.optionalText(exception, "exception", Limits.MESSAGE);
         Check.optionalText(container, "container", Limits.NAME);
+    }
+
+    /**
+     * Whether {@code source} matches {@link #SOURCE}, checked without a regex: every record an
+     * agent ships runs this, and the matcher was a tenth of the agent's per-line CPU.
+     */
+    public static boolean isValidSource(String source) {
+        if (!source.startsWith("demo:")) {
+            return source.equals("journal") || source.equals("syslog") || source.equals("agent");
+        }
+        int n = source.length() - 5;
+        if (n < 1 || n > 64) {
+            return false;
+        }
+        for (int i = 5; i < source.length(); i++) {
+            char c = source.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The demo token of a {@code demo:<token>} source, or null for other sources. */

@@ -1,9 +1,12 @@
 package org.dvic.protocol.json;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.dvic.protocol.InvalidFieldException;
 import org.dvic.protocol.event.Event;
+import org.dvic.protocol.event.LogRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -28,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * The protocol's records to and from JSON on jackson-core alone, producing the very bytes
  * {@link EventCodec} writes and refusing what it refuses with the same messages
- * ({@code RecordJsonTest} holds the two to each other for every event type and every malformed
+ * ({@code AgentCodecTest} holds the two to each other for every event type and every malformed
  * sample). It exists for the agent: databind's ~500 classes cost it several MB and most of its
  * per-line CPU. The mapping is the one {@link ProtocolJson} configures: events start with
  * {@code "type"} and {@code "v"}, record components follow in declaration order, nulls are left
@@ -101,13 +104,42 @@ public final class RecordJson {
 
     /** The JSON of a record (an event gets its {@code "type"} and {@code "v"} first). */
     public static byte[] write(Object record) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
-        try (JsonGenerator g = JsonValues.factory().createGenerator(out)) {
-            write(g, record);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write to memory", e);
+        return WRITERS.get().write(record);
+    }
+
+    /**
+     * One generator per thread, reused for every record it writes (an agent writes one per log
+     * line): root values follow each other without a separator and each one's bytes are taken out.
+     */
+    private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(Writer::new);
+
+    private static final class Writer {
+        private static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+        private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+        private final JsonGenerator generator;
+
+        Writer() {
+            try {
+                generator = FACTORY.createGenerator(out);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to memory", e);
+            }
         }
-        return out.toByteArray();
+
+        byte[] write(Object record) {
+            out.reset();
+            try {
+                RecordJson.write(generator, record);
+                generator.flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write to memory", e);
+            } catch (RuntimeException e) {
+                // a half-written value would prefix the next one: this generator is done
+                WRITERS.remove();
+                throw e;
+            }
+            return out.toByteArray();
+        }
     }
 
     /** Writes one value: a record, map, collection, string, number, boolean, UUID or enum. */
@@ -151,6 +183,10 @@ public final class RecordJson {
     }
 
     private static void writeRecord(JsonGenerator g, Object record) throws IOException {
+        if (record instanceof LogRecord log) {
+            writeLog(g, log);
+            return;
+        }
         Shape shape = SHAPES.get(record.getClass());
         g.writeStartObject();
         if (shape.eventType != null) {
@@ -167,6 +203,34 @@ public final class RecordJson {
         g.writeEndObject();
     }
 
+    /**
+     * A log record written field by field, as the generic path would (AgentCodecTest holds the two
+     * to the reference bytes): agents write one per demo log line, and the reflective path's
+     * accessor calls and boxing were a good part of that line's cost.
+     */
+    private static void writeLog(JsonGenerator g, LogRecord r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("type", LogRecord.TYPE);
+        g.writeNumberField("v", r.v());
+        g.writeStringField("nodeId", r.nodeId().toString());
+        g.writeNumberField("seq", r.seq());
+        g.writeNumberField("ts", r.ts());
+        g.writeStringField("source", r.source());
+        g.writeStringField("level", jsonName(r.level()));
+        g.writeStringField("message", r.message());
+        if (r.fields() != null) {
+            g.writeFieldName("fields");
+            write(g, r.fields());
+        }
+        if (r.exception() != null) {
+            g.writeStringField("exception", r.exception());
+        }
+        if (r.container() != null) {
+            g.writeStringField("container", r.container());
+        }
+        g.writeEndObject();
+    }
+
     private static Object get(Method accessor, Object record) {
         try {
             return accessor.invoke(record);
@@ -175,7 +239,24 @@ public final class RecordJson {
         }
     }
 
+    private static final ClassValue<String[]> ENUM_JSON_NAMES = new ClassValue<>() {
+        @Override
+        protected String[] computeValue(Class<?> type) {
+            Object[] constants = type.getEnumConstants();
+            String[] names = new String[constants.length];
+            for (int i = 0; i < constants.length; i++) {
+                names[i] = annotatedName((Enum<?>) constants[i]);
+            }
+            return names;
+        }
+    };
+
     private static String jsonName(Enum<?> e) {
+        return ENUM_JSON_NAMES.get(e.getDeclaringClass())[e.ordinal()];
+    }
+
+    /** The constant's {@code @JsonProperty} name, else its name (as databind writes it). */
+    private static String annotatedName(Enum<?> e) {
         try {
             JsonProperty p = e.getDeclaringClass().getField(e.name()).getAnnotation(JsonProperty.class);
             return p == null || p.value().isEmpty() ? e.name() : p.value();
