@@ -28,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The client end of one WebSocket (RFC 6455) over a plain blocking socket, TLS for {@code wss://}.
@@ -62,7 +63,7 @@ public final class WebSocketSession implements Closeable {
     private final Listener listener;
     private final int maxMessageBytes;
     private final SecureRandom random;
-    private final Object writeLock = new Object();
+    private final ReentrantLock writeLock = new ReentrantLock();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean closeSent;
     private volatile long writeStartedNanos;
@@ -212,7 +213,11 @@ public final class WebSocketSession implements Closeable {
         send(0x2, payload);
     }
 
-    /** Starts the closing handshake; the session ends when the peer answers (or on {@link #abort}). */
+    /**
+     * Starts the closing handshake; the session ends when the peer answers (or on {@link #abort}).
+     * If a write is stuck (the peer stopped reading) for a second, the socket is aborted instead:
+     * closing must not hang behind it.
+     */
     public void sendClose(int code, String reason) throws IOException {
         if (closeSent) {
             return;
@@ -221,7 +226,21 @@ public final class WebSocketSession implements Closeable {
         ByteBuffer b = ByteBuffer.allocate(2 + Math.min(r.length, 123));
         b.putShort((short) code).put(r, 0, b.remaining()).flip();
         closeSent = true;
-        send(0x8, b);
+        try {
+            if (!writeLock.tryLock(1, TimeUnit.SECONDS)) {
+                abort();
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abort();
+            return;
+        }
+        try {
+            send(0x8, b);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /**
@@ -277,14 +296,14 @@ public final class WebSocketSession implements Closeable {
         for (int k = 0; k < length; k++) {
             frame[i + k] ^= mask[k & 3];
         }
-        synchronized (writeLock) {
+        writeLock.lock(); // reentrant: sendClose holds it already
+        try {
             writeStartedNanos = System.nanoTime() | 1; // never 0 while writing
-            try {
-                out.write(frame);
-                out.flush();
-            } finally {
-                writeStartedNanos = 0;
-            }
+            out.write(frame);
+            out.flush();
+        } finally {
+            writeStartedNanos = 0;
+            writeLock.unlock();
         }
     }
 

@@ -253,4 +253,34 @@ class GatewayConnectionIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> spool.pending() == 0);
         assertEquals(range(0, 5000), g.distinctSeqs());
     }
+
+    @Test
+    void aWriteBlockedOnAGatewayThatStoppedReadingIsAbortedAndTheAgentReconnects() throws Exception {
+        // Given a connected agent whose batches may be 8 MB (bigger than what the sockets buffer)
+        TestGateway g = gateway(0);
+        spool = new Spool(dir.resolve("spool"), 256 << 20, 16 << 20, EventSink.dropNotice(node, new AgentCodec()));
+        sink = new EventSink(node, spool, new AgentCodec());
+        open.add(spool);
+        GatewayConnection c = new GatewayConnection(new GatewayConnection.Settings(URI.create(g.url() + "/v1/agent"),
+                node, keys.getPrivate(), Duration.ofSeconds(2), Duration.ofSeconds(2), 50, 500, 60_000, 1000,
+                8 << 20, 4, 20), spool, new AgentCodec(), commands::add, new GatewayConnection.Listener() { }, timers);
+        c.start();
+        open.add(c);
+        heartbeats(1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> g.events().size() == 1);
+
+        // When the gateway stops reading and 24 MB are spooled
+        g.setReading(false);
+        String big = "y".repeat(30_000);
+        for (int i = 0; i < 800; i++) {
+            sink.emit(seq -> new LogRecord(node, seq, 1L, "agent", LogLevel.INFO, big, null, null, null));
+        }
+
+        // Then the blocked write is aborted after the ack timeout and the agent connects again
+        await().atMost(Duration.ofSeconds(15)).until(() -> c.sessions() >= 2);
+        // and once the gateway reads again, everything arrives
+        g.setReading(true);
+        await().atMost(Duration.ofSeconds(30)).until(() -> spool.pending() == 0);
+        assertEquals(range(0, 801), g.distinctSeqs());
+    }
 }

@@ -54,6 +54,7 @@ public final class TestGateway implements AutoCloseable {
     private final AtomicInteger connects = new AtomicInteger();
     private final AtomicInteger refusedTokens = new AtomicInteger();
     private volatile boolean acking = true;
+    private volatile boolean reading = true;
     private volatile Predicate<AgentBatch> refuse = b -> false;
     private volatile String refuseCode = "schema-violation";
     private Channel server;
@@ -122,6 +123,14 @@ public final class TestGateway implements AutoCloseable {
         this.acking = acking;
     }
 
+    /** Stops (or resumes) reading every socket, like a gateway that hangs: the agent's writes then block. */
+    public void setReading(boolean reading) {
+        this.reading = reading;
+        for (Channel c : sockets) {
+            c.config().setAutoRead(reading);
+        }
+    }
+
     /** Refuses (error frame, no ack) the batches that match, with this code. */
     public void refuse(Predicate<AgentBatch> which, String code) {
         this.refuse = which;
@@ -178,6 +187,7 @@ public final class TestGateway implements AutoCloseable {
                 }
                 connects.incrementAndGet();
                 sockets.add(ctx.channel());
+                ctx.channel().config().setAutoRead(reading);
             }
             super.userEventTriggered(ctx, evt);
         }
