@@ -114,6 +114,7 @@ public final class RecordJson {
     private static final ThreadLocal<Writer> WRITERS = ThreadLocal.withInitial(Writer::new);
 
     private static final class Writer {
+        private static final int KEEP_BUFFER_BYTES = 64 * 1024;
         private static final JsonFactory FACTORY = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
         private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
         private final JsonGenerator generator;
@@ -138,7 +139,11 @@ public final class RecordJson {
                 WRITERS.remove();
                 throw e;
             }
-            return out.toByteArray();
+            byte[] bytes = out.toByteArray();
+            if (bytes.length > KEEP_BUFFER_BYTES) {
+                WRITERS.remove(); // a rare large event must not keep its buffer for the thread's life
+            }
+            return bytes;
         }
     }
 
