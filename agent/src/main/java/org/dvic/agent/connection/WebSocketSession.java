@@ -93,6 +93,17 @@ public final class WebSocketSession implements Closeable {
             default -> throw new IllegalArgumentException("not a ws:// or wss:// URL: " + endpoint);
         };
         String host = endpoint.getHost();
+        if (host == null || host.isEmpty()) {
+            throw new IllegalArgumentException("no host in " + endpoint);
+        }
+        headers.forEach((name, value) -> {
+            // a CR or LF would let a value add lines of its own to the request
+            if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0
+                    || value.indexOf('\n') >= 0 || name.indexOf(':') >= 0) {
+                throw new IllegalArgumentException("header " + name.replaceAll("[\\r\\n]", "?")
+                        + " holds a line break or colon");
+            }
+        });
         int port = endpoint.getPort() > 0 ? endpoint.getPort() : tls ? 443 : 80;
         int timeoutMs = (int) Math.max(1, timeout.toMillis());
         Socket socket = new Socket();

@@ -294,4 +294,15 @@ class WebSocketSessionTest {
         assertTrue(closes.get(0).startsWith("-1 "), closes.toString());
         assertTrue(Arrays.asList(closes.get(0).split(" ")).contains("aborted"), closes.toString());
     }
+
+    @Test
+    void headersThatWouldAddLinesToTheRequestAreRefusedBeforeConnecting() {
+        for (Map<String, String> bad : List.of(Map.of("Authorization", "Bearer x\r\nX-Admin: yes"),
+                Map.of("X-A\nB", "v"), Map.of("A:B", "v"))) {
+            assertThrows(IllegalArgumentException.class, () -> WebSocketSession.connect(url(), bad,
+                    Duration.ofSeconds(1), 1024, random, listener));
+        }
+        assertThrows(IllegalArgumentException.class, () -> WebSocketSession.connect(URI.create("ws:/v1/agent"),
+                Map.of(), Duration.ofSeconds(1), 1024, random, listener));
+    }
 }
