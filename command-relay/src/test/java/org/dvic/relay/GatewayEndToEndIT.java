@@ -229,8 +229,8 @@ class GatewayEndToEndIT {
             while (done == null) {
                 JsonNode event = live.next("event").path("event");
                 if (!commandId.equals(event.path("commandId").asText())) {
-                continue; // a late event of the other test's command (same operator)
-            }
+                    continue; // a late event of the other test's command (same operator)
+                }
                 switch (event.path("type").asText()) {
                     case "command-output" -> output.append(event.path("data").asText());
                     case "command-completed", "command-failed" -> done = event;

@@ -6,7 +6,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** The regex-free source check says what {@link LogRecord#SOURCE} says (the Schemas and the relay use the regex). */
+/** The regex-free source check (records, relay) says what {@link LogRecord#SOURCE} says (the Schemas use the regex). */
 class LogSourceTest {
     @ParameterizedTest
     @ValueSource(strings = {"journal", "syslog", "agent", "demo:Q2hhbmdlTWUxMjM0NTY3", "demo:a", "demo:_-09azAZ",

@@ -71,7 +71,7 @@ public final class GatewayConnection implements Closeable {
 
     private final Settings settings;
     private final Spool spool;
-    private final AgentCodec wire;
+    private final AgentCodec codec;
     private final Consumer<Command> commands;
     private final Listener listener;
     private final SecureRandom random = new SecureRandom();
@@ -113,11 +113,11 @@ public final class GatewayConnection implements Closeable {
     }
 
     /** {@code timers} checks once a second that no write to the gateway is stuck (see {@link #abortStuckWrite}). */
-    public GatewayConnection(Settings settings, Spool spool, AgentCodec wire, Consumer<Command> commands,
+    public GatewayConnection(Settings settings, Spool spool, AgentCodec codec, Consumer<Command> commands,
                              Listener listener, ScheduledExecutorService timers) {
         this.settings = settings;
         this.spool = spool;
-        this.wire = wire;
+        this.codec = codec;
         this.commands = commands;
         this.listener = listener;
         this.backoff = new Backoff(settings.backoffInitialMs(), settings.backoffMaxMs(), random);
@@ -374,7 +374,7 @@ public final class GatewayConnection implements Closeable {
     private void onFrame(Session s, byte[] utf8) {
         ServerFrame frame;
         try {
-            frame = wire.decodeServerFrame(utf8);
+            frame = codec.decodeServerFrame(utf8);
         } catch (ProtocolException e) {
             LOG.warning("unreadable frame from the gateway: " + e.getMessage());
             return;

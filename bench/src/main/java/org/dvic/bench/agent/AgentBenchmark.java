@@ -10,8 +10,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.dvic.bench.BenchContext;
 import org.dvic.bench.BenchResult;
+import org.dvic.bench.ServiceProcess;
 import org.dvic.bench.Benchmark;
 import org.dvic.bench.Stats;
+import org.dvic.devstack.Ports;
 import org.dvic.devstack.TopicCatalogue;
 import org.dvic.protocol.event.Event;
 import org.dvic.protocol.event.LogRecord;
@@ -22,11 +24,6 @@ import org.dvic.protocol.topic.Topics;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,8 +50,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * gateway and Kafka, with 1 s metrics and 3 demo logs written at 100 lines/s each. Measures the
  * agent's RSS and CPU (medians of 5 s samples), line written → record in {@code dvic.logs}
  * latency, and the highest rate one file sustains with zero loss (steps of 10 s).
- * Needs {@code agent/target/dvic-agent-*-all.jar} and {@code ingest-gateway/target/service.classpath}
- * (package both first).
+ * Needs {@code agent/target/dvic-agent-*-all.jar} (package it first); the gateway starts through
+ * {@link ServiceProcess}, which packages it when missing.
  */
 public final class AgentBenchmark implements Benchmark {
     private static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
@@ -75,8 +72,6 @@ public final class AgentBenchmark implements Benchmark {
             agentJar = s.filter(p -> p.getFileName().toString().endsWith("-all.jar")).findFirst()
                     .orElseThrow(() -> new IllegalStateException("package the agent first (agent/target/*-all.jar)"));
         }
-        String gatewayCp = Files.readString(root.resolve("ingest-gateway/target/service.classpath")).trim()
-                + ":" + root.resolve("ingest-gateway/target/classes");
         String bootstrap = context.engines().kafka().bootstrapServers();
         String namespace = "bench-agent-" + Long.toHexString(System.nanoTime());
         TopicCatalogue.create(bootstrap, namespace, (short) 1);
@@ -88,17 +83,13 @@ public final class AgentBenchmark implements Benchmark {
         Files.writeString(work.resolve("node.key"), NodeKeys.encodePrivate(keys.getPrivate()));
 
         List<Process> children = new ArrayList<>();
+        ServiceProcess gateway = null;
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         try {
-            int port = freePort();
-            ProcessBuilder gw = new ProcessBuilder(java.toString(), "-Xmx384m", "-cp", gatewayCp,
-                    "org.dvic.gateway.GatewayApplication").redirectErrorStream(true)
-                    .redirectOutput(work.resolve("gateway.log").toFile());
-            gw.environment().put("DVIC_KAFKA_BOOTSTRAP_SERVERS", bootstrap);
-            gw.environment().put("DVIC_TOPICS_NAMESPACE", namespace);
-            gw.environment().put("MICRONAUT_SERVER_PORT", Integer.toString(port));
-            children.add(gw.start());
-            awaitHealth(port);
+            int port = Ports.free();
+            gateway = ServiceProcess.start(root, "ingest-gateway", "org.dvic.gateway.GatewayApplication",
+                    Map.of("DVIC_KAFKA_BOOTSTRAP_SERVERS", bootstrap, "DVIC_TOPICS_NAMESPACE", namespace),
+                    port, work.resolve("gateway.log"), Duration.ofSeconds(90));
 
             Files.writeString(work.resolve("agent.conf"), String.join("\n",
                     "gateway.url = ws://127.0.0.1:" + port, "node.id = " + node,
@@ -203,6 +194,9 @@ public final class AgentBenchmark implements Benchmark {
                     p.destroyForcibly();
                 }
             }
+            if (gateway != null) {
+                gateway.close();
+            }
         }
     }
 
@@ -265,30 +259,6 @@ public final class AgentBenchmark implements Benchmark {
             producer.send(new ProducerRecord<>(Topics.REGISTRY.nameIn(namespace), node.toString(),
                     CODEC.encodeToString(entry))).get(30, TimeUnit.SECONDS);
         }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitHealth(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-        while (System.nanoTime() < end) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/health")).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not up yet
-            }
-            Thread.sleep(250);
-        }
-        throw new IllegalStateException("gateway did not become healthy");
     }
 
     private static long cpuTicks(long pid) throws IOException {

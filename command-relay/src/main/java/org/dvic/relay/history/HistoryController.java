@@ -159,7 +159,7 @@ public final class HistoryController {
                 throw ApiException.invalid("source", "at most 64 sources");
             }
             for (String s : source) {
-                if (!LogRecord.SOURCE.matcher(s).matches()) {
+                if (!LogRecord.isValidSource(s)) {
                     throw ApiException.invalid("source", "each must be demo:<token>, journal, syslog or agent");
                 }
             }

@@ -244,7 +244,7 @@ public final class LiveSocket {
         }
         Set<String> sources = new HashSet<>();
         for (JsonNode s : node) {
-            if (!s.isTextual() || !LogRecord.SOURCE.matcher(s.textValue()).matches()) {
+            if (!s.isTextual() || !LogRecord.isValidSource(s.textValue())) {
                 throw ApiException.invalid("sources", "each must be demo:<token>, journal, syslog or agent");
             }
             sources.add(s.textValue());

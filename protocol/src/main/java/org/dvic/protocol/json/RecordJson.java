@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import org.dvic.protocol.InvalidFieldException;
 import org.dvic.protocol.event.Event;
-import org.dvic.protocol.event.LogRecord;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -188,10 +187,6 @@ public final class RecordJson {
     }
 
     private static void writeRecord(JsonGenerator g, Object record) throws IOException {
-        if (record instanceof LogRecord log) {
-            writeLog(g, log);
-            return;
-        }
         Shape shape = SHAPES.get(record.getClass());
         g.writeStartObject();
         if (shape.eventType != null) {
@@ -204,34 +199,6 @@ public final class RecordJson {
                 g.writeFieldName(shape.names[i]);
                 write(g, v);
             }
-        }
-        g.writeEndObject();
-    }
-
-    /**
-     * A log record written field by field, as the generic path would (AgentCodecTest holds the two
-     * to the reference bytes): agents write one per demo log line, and the reflective path's
-     * accessor calls and boxing were a good part of that line's cost.
-     */
-    private static void writeLog(JsonGenerator g, LogRecord r) throws IOException {
-        g.writeStartObject();
-        g.writeStringField("type", LogRecord.TYPE);
-        g.writeNumberField("v", r.v());
-        g.writeStringField("nodeId", r.nodeId().toString());
-        g.writeNumberField("seq", r.seq());
-        g.writeNumberField("ts", r.ts());
-        g.writeStringField("source", r.source());
-        g.writeStringField("level", jsonName(r.level()));
-        g.writeStringField("message", r.message());
-        if (r.fields() != null) {
-            g.writeFieldName("fields");
-            write(g, r.fields());
-        }
-        if (r.exception() != null) {
-            g.writeStringField("exception", r.exception());
-        }
-        if (r.container() != null) {
-            g.writeStringField("container", r.container());
         }
         g.writeEndObject();
     }
