@@ -17,8 +17,14 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Tables {@code command_audit} and {@code command_audit_index}: every command, who issued it, to
- * which node, when, and its latest outcome. The outcome columns are written with the outcome's
- * time, so a late "accepted" never hides an earlier-written "completed".
+ * which node, when, and its latest outcome.
+ *
+ * <p>Cell timestamps order a command's states by kind first and time second: ISSUED (at
+ * {@code issued_at}) &lt; ACCEPTED ({@code issued_at} + 1 µs) &lt; an end (its own time, but never
+ * before {@code issued_at} + 2 µs). Event times alone would not do: the gateway stamps "accepted"
+ * once its socket write has finished, which can be after a quick command's agent stamped
+ * "completed", and an agent whose clock runs behind the relay's would leave a finished command
+ * ISSUED. The stamps depend only on the row and the event, so a replay writes the same cells.
  */
 public final class CommandAuditRepository {
     private final CqlSession session;
@@ -26,6 +32,7 @@ public final class CommandAuditRepository {
     private final PreparedStatement index;
     private final PreparedStatement locate;
     private final PreparedStatement outcome;
+    private final PreparedStatement accepted;
     private final PreparedStatement byNode;
 
     public CommandAuditRepository(CqlSession session, String keyspace) {
@@ -38,6 +45,8 @@ public final class CommandAuditRepository {
                 + ".command_audit_index WHERE command_id = ?");
         this.outcome = session.prepare("UPDATE " + keyspace + ".command_audit SET status = ?, detail = ?, exit_code = ?,"
                 + " finished_at = ? WHERE node_id = ? AND issued_at = ? AND command_id = ?");
+        this.accepted = session.prepare("UPDATE " + keyspace + ".command_audit SET status = 'ACCEPTED'"
+                + " WHERE node_id = ? AND issued_at = ? AND command_id = ?");
         this.byNode = session.prepare("SELECT * FROM " + keyspace + ".command_audit WHERE node_id = ? LIMIT ?");
     }
 
@@ -71,6 +80,13 @@ public final class CommandAuditRepository {
             if (where == null) {
                 return java.util.concurrent.CompletableFuture.completedFuture(false);
             }
+            UUID nodeId = where.getUuid("node_id");
+            Instant issuedAt = where.getInstant("issued_at");
+            long issuedStamp = Writes.writeTime(issuedAt.toEpochMilli());
+            if (event instanceof CommandEvent.Accepted) {
+                return session.executeAsync(accepted.bind(nodeId, issuedAt, event.commandId())
+                        .setQueryTimestamp(issuedStamp + 1)).thenApply(r -> true);
+            }
             String status = EventCodec.types().entrySet().stream().filter(e -> e.getValue() == event.getClass())
                     .findFirst().orElseThrow().getKey().substring("command-".length()).toUpperCase();
             String detail = null;
@@ -82,11 +98,9 @@ public final class CommandAuditRepository {
             } else if (event instanceof CommandEvent.Completed c) {
                 exitCode = c.exitCode();
             }
-            boolean finished = !(event instanceof CommandEvent.Accepted);
-            return session.executeAsync(outcome.bind(status, detail, exitCode,
-                    finished ? Instant.ofEpochMilli(event.ts()) : null, where.getUuid("node_id"),
-                    where.getInstant("issued_at"), event.commandId())
-                    .setQueryTimestamp(Writes.writeTime(event.ts()))).thenApply(r -> true);
+            return session.executeAsync(outcome.bind(status, detail, exitCode, Instant.ofEpochMilli(event.ts()),
+                    nodeId, issuedAt, event.commandId())
+                    .setQueryTimestamp(Math.max(Writes.writeTime(event.ts()), issuedStamp + 2))).thenApply(r -> true);
         });
     }
 

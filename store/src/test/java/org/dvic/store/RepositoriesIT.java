@@ -135,6 +135,37 @@ class RepositoriesIT {
     }
 
     @Test
+    void auditShowsTheEndOfACommandWhateverTheClocksOfGatewayAndAgentSay() {
+        var audit = new CommandAuditRepository(session, ks);
+        // The agent's clock runs 5 s behind the relay's: its completion is stamped before the issue
+        UUID behind = UUID.randomUUID();
+        await(audit.recordIssued(new Command.Exec(behind, node, "alice", T, T + 60000, "true", 10000)));
+        await(audit.recordOutcome(new CommandEvent.Accepted(behind, node, T + 3)));
+        await(audit.recordOutcome(new CommandEvent.Completed(behind, node, 4, T - 5000, 0, 2)));
+        var entry = audit.find(behind).orElseThrow();
+        assertEquals("COMPLETED", entry.status());
+        assertEquals(0, entry.exitCode());
+        // A quick command: the agent stamps its failure before the gateway stamps its delivery, and
+        // the accepted event is written last
+        UUID quick = UUID.randomUUID();
+        await(audit.recordIssued(new Command.Exec(quick, node, "alice", T, T + 60000, "false", 10000)));
+        await(audit.recordOutcome(new CommandEvent.Failed(quick, node, 5, T + 10, "exit 1")));
+        await(audit.recordOutcome(new CommandEvent.Accepted(quick, node, T + 11)));
+        await(audit.recordOutcome(new CommandEvent.Failed(quick, node, 5, T + 10, "exit 1"))); // a replay
+        entry = audit.find(quick).orElseThrow();
+        assertEquals("FAILED", entry.status());
+        assertEquals("exit 1", entry.detail());
+        assertEquals(T + 10, entry.finishedAt());
+        // Accepted alone moves ISSUED on and finishes nothing
+        UUID pending = UUID.randomUUID();
+        await(audit.recordIssued(new Command.Exec(pending, node, "alice", T, T + 60000, "sleep 9", 10000)));
+        await(audit.recordOutcome(new CommandEvent.Accepted(pending, node, T - 100)));
+        entry = audit.find(pending).orElseThrow();
+        assertEquals("ACCEPTED", entry.status());
+        assertNull(entry.finishedAt());
+    }
+
+    @Test
     void auditRecordsIssueAndOutcomeAndOutputChunksInOrder() {
         var audit = new CommandAuditRepository(session, ks);
         var output = new CommandOutputRepository(session, ks);
@@ -150,6 +181,8 @@ class RepositoriesIT {
         assertEquals("echo hi", entry.summary());
         assertEquals("alice", entry.issuedBy());
         assertFalse(await(audit.recordOutcome(new CommandEvent.Expired(UUID.randomUUID(), node, T))));
+        await(audit.recordOutcome(new CommandEvent.Accepted(id, node, T + 60))); // the gateway's later stamp
+        assertEquals("COMPLETED", audit.find(id).orElseThrow().status(), "an accepted never hides an end");
 
         var c1 = new CommandEvent.Output(id, node, 7, T + 10, 1, CommandEvent.OutputStream.STDOUT, "world\n");
         var c0 = new CommandEvent.Output(id, node, 6, T + 9, 0, CommandEvent.OutputStream.STDOUT, "hello ");
