@@ -1,6 +1,7 @@
 package org.dvic.agent;
 
 import org.dvic.agent.collect.InventoryReporter;
+import org.dvic.agent.collect.LinuxHost;
 import org.dvic.agent.collect.MetricsCollector;
 import org.dvic.agent.collect.SystemLogReader;
 import org.dvic.agent.command.AgentUpdater;
@@ -17,7 +18,6 @@ import org.dvic.protocol.event.Heartbeat;
 import org.dvic.protocol.event.LogLevel;
 import org.dvic.protocol.identity.NodeKeys;
 import org.dvic.protocol.wire.AgentCodec;
-import oshi.SystemInfo;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -55,7 +55,7 @@ public final class Agent implements Closeable {
     private final CommandRunner commands;
     private final AgentUpdater updater;
     private final DockerContainers docker;
-    private final SystemInfo systemInfo;
+    private final LinuxHost host = LinuxHost.system();
     private final Runnable exit;
 
     public Agent(AgentConfig config, Runnable exit) throws IOException {
@@ -110,7 +110,6 @@ public final class Agent implements Closeable {
         this.systemLog = new SystemLogReader(mode, sink, state, config.syslogFile());
         this.docker = "auto".equals(config.dockerMode()) && DockerContainers.available(config.dockerSocket())
                 ? new DockerContainers(config.dockerSocket(), tailer::setContainerSources) : null;
-        this.systemInfo = new SystemInfo();
     }
 
     private static PrivateKey readKey(Path file) {
@@ -139,10 +138,10 @@ public final class Agent implements Closeable {
         updater.onStart();
         sink.agentLog(LogLevel.INFO, "agent started", Map.of("version", AgentMain.version(),
                 "spool_pending", Long.toString(spool.pending())));
-        InventoryReporter inventory = new InventoryReporter(systemInfo, sink, AgentMain.version(),
+        InventoryReporter inventory = new InventoryReporter(host, sink, AgentMain.version(),
                 config.remoteExecAllowed(), config.terminalAllowed(), () -> { });
         inventory.run();
-        MetricsCollector metrics = new MetricsCollector(systemInfo, sink);
+        MetricsCollector metrics = new MetricsCollector(host, sink);
         long hb = config.heartbeatIntervalMs();
         timers.scheduleAtFixedRate(() -> sink.emit(seq -> new Heartbeat(config.nodeId(), seq,
                 System.currentTimeMillis(), hb)), 0, hb, TimeUnit.MILLISECONDS);

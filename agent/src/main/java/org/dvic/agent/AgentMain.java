@@ -30,7 +30,7 @@ public final class AgentMain {
     }
 
     public static void main(String[] args) throws Exception {
-        // OSHI and pty4j log through SLF4J, which has no provider here: keep its start-up notice quiet
+        // pty4j logs through SLF4J, which has no provider here: keep its start-up notice quiet
         System.setProperty("slf4j.internal.verbosity", "ERROR");
         configureLogging();
         Path file = null;
@@ -105,6 +105,5 @@ public final class AgentMain {
         root.addHandler(h);
         String level = System.getProperty("dvic.agent.log-level", "INFO");
         root.setLevel(Level.parse(level));
-        Logger.getLogger("oshi").setLevel(Level.WARNING);
     }
 }

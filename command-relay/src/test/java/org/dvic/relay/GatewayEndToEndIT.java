@@ -153,7 +153,9 @@ class GatewayEndToEndIT {
         Command.Exec exec = (Command.Exec) agent.nextCommand();
         assertEquals(commandId, exec.commandId().toString());
         assertEquals("echo hi", exec.commandLine());
-        long now = System.currentTimeMillis();
+        // (this agent's clock runs 2 s behind the gateway's: the audit must still end COMPLETED, not
+        // stay at the gateway's later-stamped ACCEPTED)
+        long now = System.currentTimeMillis() - 2_000;
         agent.send(List.of(
                 new CommandEvent.Output(exec.commandId(), node, agent.nextSeq(), now, 0, CommandEvent.OutputStream.STDOUT, "hi\n"),
                 new CommandEvent.Completed(exec.commandId(), node, agent.nextSeq(), now, 0, 3)));

@@ -2,23 +2,22 @@ package org.dvic.agent.collect;
 
 import org.dvic.protocol.Limits;
 import org.dvic.protocol.event.Inventory;
-import oshi.SystemInfo;
-import oshi.hardware.HardwareAbstractionLayer;
-import oshi.hardware.NetworkIF;
-import oshi.software.os.OSFileStore;
-import oshi.software.os.OperatingSystem;
 
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
-/** The node's static facts through OSHI, and the filters shared with the metrics. */
+/** The node's static facts from {@link LinuxHost}, and the interface filter shared with the metrics. */
 public final class Inventories {
-    /** File systems that are not disks a person cares about. */
-    private static final Set<String> PSEUDO_FS = Set.of("tmpfs", "devtmpfs", "squashfs", "overlay", "ramfs",
-            "proc", "sysfs", "cgroup", "cgroup2", "nsfs", "autofs", "fuse.snapfuse", "efivarfs");
-
     private Inventories() {
     }
 
@@ -31,55 +30,58 @@ public final class Inventories {
         }
     }
 
-    public static Facts facts(SystemInfo si) {
-        OperatingSystem os = si.getOperatingSystem();
-        HardwareAbstractionLayer hal = si.getHardware();
-        String host = os.getNetworkParams().getHostName();
-        if (host == null || host.isBlank()) {
-            host = "unknown";
-        }
+    public static Facts facts(LinuxHost host) {
+        String name = host.hostname();
         List<Inventory.Disk> disks = new ArrayList<>();
-        for (OSFileStore fs : disks(os)) {
-            disks.add(new Inventory.Disk(cut(fs.getMount(), Limits.TEXT), cut(fs.getType(), Limits.NAME),
-                    Math.max(0, fs.getTotalSpace())));
+        for (LinuxHost.Mount m : host.localDisks()) {
+            long total;
+            try {
+                total = Files.getFileStore(Path.of(m.mountPoint())).getTotalSpace();
+            } catch (IOException | RuntimeException e) {
+                continue; // mounted where this process cannot look (another mount namespace)
+            }
+            if (total > 0) {
+                disks.add(new Inventory.Disk(cut(m.mountPoint(), Limits.TEXT), cut(m.type(), Limits.NAME), total));
+            }
         }
         List<Inventory.NetworkInterface> ifs = new ArrayList<>();
-        for (NetworkIF n : interfaces(hal)) {
-            List<String> addresses = new ArrayList<>(List.of(n.getIPv4addr()));
-            addresses.addAll(List.of(n.getIPv6addr()));
-            String mac = n.getMacaddr();
-            ifs.add(new Inventory.NetworkInterface(cut(n.getName(), Limits.NAME),
-                    mac == null || mac.isBlank() ? null : mac, addresses));
+        for (String iface : interfaces(host.networkCounters().keySet())) {
+            ifs.add(new Inventory.NetworkInterface(cut(iface, Limits.NAME), host.macAddress(iface), addresses(iface)));
         }
-        int cores = Math.max(1, hal.getProcessor().getLogicalProcessorCount());
-        return new Facts(cut(host, Limits.NAME), cut(os.toString(), Limits.TEXT),
-                cut(String.valueOf(os.getVersionInfo().getBuildNumber()), Limits.TEXT),
-                cut(hal.getProcessor().getProcessorIdentifier().getName().trim(), Limits.TEXT), cores,
-                hal.getMemory().getTotal(), List.copyOf(disks), List.copyOf(ifs));
+        int cores = Math.max(1, host.cpuTicks().cores().size());
+        long memory = Math.max(0, host.memory().total());
+        return new Facts(cut(name.isBlank() ? "unknown" : name, Limits.NAME), cut(host.osName(), Limits.TEXT),
+                cut(host.kernelRelease(), Limits.TEXT), cut(host.cpuModel(), Limits.TEXT), cores, memory,
+                List.copyOf(disks), List.copyOf(ifs));
     }
 
-    /** Local, real file systems. */
-    static List<OSFileStore> disks(OperatingSystem os) {
-        List<OSFileStore> out = new ArrayList<>();
-        for (OSFileStore fs : os.getFileSystem().getFileStores(true)) {
-            if (!PSEUDO_FS.contains(fs.getType()) && fs.getTotalSpace() > 0 && out.size() < 32) {
-                out.add(fs);
+    /** Interfaces other than loopback and containers' virtual ends, at most 16. */
+    static List<String> interfaces(Collection<String> names) {
+        List<String> out = new ArrayList<>();
+        for (String name : names) {
+            if (!name.equals("lo") && !name.startsWith("veth") && out.size() < 16) {
+                out.add(name);
             }
         }
         return out;
     }
 
-    /** Interfaces other than loopback and containers' virtual ends. */
-    static List<NetworkIF> interfaces(HardwareAbstractionLayer hal) {
-        List<NetworkIF> out = new ArrayList<>();
-        for (NetworkIF n : hal.getNetworkIFs(false)) {
-            String name = n.getName();
-            if (name.equals("lo") || name.startsWith("veth") || out.size() >= 16) {
-                continue;
+    /** An interface's IPv4 then IPv6 addresses, without the IPv6 scope suffix. */
+    private static List<String> addresses(String iface) {
+        List<String> v4 = new ArrayList<>();
+        List<String> v6 = new ArrayList<>();
+        try {
+            NetworkInterface ni = NetworkInterface.getByName(iface);
+            for (InetAddress a : ni == null ? List.<InetAddress>of() : Collections.list(ni.getInetAddresses())) {
+                String text = a.getHostAddress();
+                int scope = text.indexOf('%');
+                (a instanceof Inet6Address ? v6 : v4).add(scope < 0 ? text : text.substring(0, scope));
             }
-            out.add(n);
+        } catch (SocketException e) {
+            return List.of();
         }
-        return out;
+        v4.addAll(v6);
+        return v4;
     }
 
     /** A mount point or interface name as one segment of a metric name. */

@@ -1,7 +1,6 @@
 package org.dvic.agent.collect;
 
 import org.dvic.agent.spool.EventSink;
-import oshi.SystemInfo;
 
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -10,7 +9,7 @@ import java.util.logging.Logger;
 public final class InventoryReporter implements Runnable {
     private static final Logger LOG = Logger.getLogger(InventoryReporter.class.getName());
 
-    private final SystemInfo si;
+    private final LinuxHost host;
     private final EventSink sink;
     private final String agentVersion;
     private final boolean execAllowed;
@@ -18,9 +17,9 @@ public final class InventoryReporter implements Runnable {
     private final Runnable onChange;
     private Inventories.Facts last;
 
-    public InventoryReporter(SystemInfo si, EventSink sink, String agentVersion, boolean execAllowed,
+    public InventoryReporter(LinuxHost host, EventSink sink, String agentVersion, boolean execAllowed,
                              boolean terminalAllowed, Runnable onChange) {
-        this.si = si;
+        this.host = host;
         this.sink = sink;
         this.agentVersion = agentVersion;
         this.execAllowed = execAllowed;
@@ -31,7 +30,7 @@ public final class InventoryReporter implements Runnable {
     @Override
     public void run() {
         try {
-            Inventories.Facts facts = Inventories.facts(si);
+            Inventories.Facts facts = Inventories.facts(host);
             if (facts.equals(last)) {
                 return;
             }

@@ -3,16 +3,11 @@ package org.dvic.agent.collect;
 import org.dvic.agent.spool.EventSink;
 import org.dvic.protocol.Limits;
 import org.dvic.protocol.event.MetricSample;
-import oshi.SystemInfo;
-import oshi.hardware.CentralProcessor;
-import oshi.hardware.GlobalMemory;
-import oshi.hardware.HardwareAbstractionLayer;
-import oshi.hardware.NetworkIF;
-import oshi.hardware.Sensors;
-import oshi.hardware.VirtualMemory;
-import oshi.software.os.OSFileStore;
-import oshi.software.os.OperatingSystem;
 
+import java.io.IOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,65 +15,49 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * One {@link MetricSample} per interval, through OSHI. Names (docs/topics.md lists them):
+ * One {@link MetricSample} per interval, read from {@link LinuxHost}. Names (docs/topics.md lists them):
  * {@code cpu.total_pct}, {@code cpu.core.<n>_pct}, {@code load.1m|5m|15m}, {@code mem.total_bytes},
  * {@code mem.used_bytes}, {@code mem.used_pct}, {@code swap.total_bytes}, {@code swap.used_bytes},
  * {@code disk.<mount>.total_bytes|used_bytes|used_pct}, {@code net.<if>.rx_bytes|tx_bytes} (counters)
  * and {@code net.<if>.rx_bytes_per_s|tx_bytes_per_s}, {@code temp.cpu_c}, {@code proc.count}, {@code uptime.s}.
- * A reading the machine does not have is absent, never 0: a VM reports 0 °C for its CPU, which
- * is left out.
+ * A reading the machine does not have is absent, never 0.
  *
- * <p>The lists of file systems and interfaces are fetched once and refreshed with the inventory
- * check ({@link #refreshLists()}); each sample only updates their counters.
+ * <p>The lists of file systems and interfaces, and where the CPU temperature is, are found once and
+ * again with the inventory check ({@link #refreshLists()}); each sample only reads their values.
  */
 public final class MetricsCollector implements Runnable {
     private static final Logger LOG = Logger.getLogger(MetricsCollector.class.getName());
 
+    private final LinuxHost host;
     private final EventSink sink;
-    private final CentralProcessor cpu;
-    private final GlobalMemory memory;
-    private final VirtualMemory swap;
-    private final Sensors sensors;
-    private final OperatingSystem os;
-    private final HardwareAbstractionLayer hal;
-    private long[] prevTicks;
-    private long[][] prevCoreTicks;
-    /** Mount point to its JDK file store: statvfs per sample, where OSHI's update re-reads every mount. */
-    private volatile Map<String, java.nio.file.FileStore> stores;
-    private volatile List<NetworkIF> interfaces;
+    private LinuxHost.CpuTicks prevTicks;
+    /** Mount point to its JDK file store: one statvfs per sample. */
+    private volatile Map<String, FileStore> stores;
+    private volatile List<String> interfaces;
+    private volatile Path temperature;
     private final Map<String, long[]> prevNet = new LinkedHashMap<>();
     private long prevNetNanos;
-    /** Whether the machine has a CPU temperature sensor: asked at start and with each list refresh, since
-     * OSHI's search for one (hwmon, thermal zones, then vendor tools it starts as processes) is not cheap. */
-    private volatile boolean hasTemperature;
 
-    public MetricsCollector(SystemInfo si, EventSink sink) {
+    public MetricsCollector(LinuxHost host, EventSink sink) {
+        this.host = host;
         this.sink = sink;
-        this.hal = si.getHardware();
-        this.os = si.getOperatingSystem();
-        this.cpu = hal.getProcessor();
-        this.memory = hal.getMemory();
-        this.swap = memory.getVirtualMemory();
-        this.sensors = hal.getSensors();
-        this.prevTicks = cpu.getSystemCpuLoadTicks();
-        this.prevCoreTicks = cpu.getProcessorCpuLoadTicks();
+        this.prevTicks = host.cpuTicks();
         refreshLists();
     }
 
-    /** Re-reads which file systems and interfaces exist (they change rarely). */
+    /** Re-reads which file systems, interfaces and temperature sensor exist (they change rarely). */
     public void refreshLists() {
-        Map<String, java.nio.file.FileStore> byMount = new LinkedHashMap<>();
-        for (OSFileStore fs : Inventories.disks(os)) {
+        Map<String, FileStore> byMount = new LinkedHashMap<>();
+        for (LinuxHost.Mount m : host.localDisks()) {
             try {
-                byMount.put(fs.getMount(), java.nio.file.Files.getFileStore(java.nio.file.Path.of(fs.getMount())));
-            } catch (java.io.IOException | RuntimeException e) {
-                LOG.log(Level.FINE, "no file store for " + fs.getMount(), e);
+                byMount.put(m.mountPoint(), Files.getFileStore(Path.of(m.mountPoint())));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.FINE, "no file store for " + m.mountPoint(), e);
             }
         }
         stores = byMount;
-        double t = sensors.getCpuTemperature();
-        hasTemperature = t > 0 && Double.isFinite(t);
-        interfaces = Inventories.interfaces(hal);
+        interfaces = Inventories.interfaces(host.networkCounters().keySet());
+        temperature = host.cpuTemperatureInput();
     }
 
     @Override
@@ -94,35 +73,41 @@ public final class MetricsCollector implements Runnable {
 
     Map<String, Double> sample() {
         Map<String, Double> v = new LinkedHashMap<>(64);
-        long[] ticks = cpu.getSystemCpuLoadTicks();
-        put(v, "cpu.total_pct", pct(cpu.getSystemCpuLoadBetweenTicks(prevTicks)));
+        LinuxHost.CpuTicks ticks = host.cpuTicks();
+        if (ticks.all() != null && prevTicks.all() != null) {
+            put(v, "cpu.total_pct", pct(ticks.all().busyFractionSince(prevTicks.all())));
+        }
+        for (Map.Entry<Integer, LinuxHost.Ticks> core : ticks.cores().entrySet()) {
+            LinuxHost.Ticks before = prevTicks.cores().get(core.getKey());
+            if (before != null && core.getKey() < 128) {
+                put(v, "cpu.core." + core.getKey() + "_pct", pct(core.getValue().busyFractionSince(before)));
+            }
+        }
         prevTicks = ticks;
-        long[][] coreTicks = cpu.getProcessorCpuLoadTicks();
-        double[] cores = cpu.getProcessorCpuLoadBetweenTicks(prevCoreTicks);
-        prevCoreTicks = coreTicks;
-        for (int i = 0; i < cores.length && i < 128; i++) {
-            put(v, "cpu.core." + i + "_pct", pct(cores[i]));
+        double[] load = host.loadAverage();
+        if (load != null) {
+            put(v, "load.1m", load[0]);
+            put(v, "load.5m", load[1]);
+            put(v, "load.15m", load[2]);
         }
-        double[] load = cpu.getSystemLoadAverage(3);
-        put(v, "load.1m", load[0]);
-        put(v, "load.5m", load[1]);
-        put(v, "load.15m", load[2]);
-        long total = memory.getTotal();
-        long used = total - memory.getAvailable();
-        put(v, "mem.total_bytes", total);
-        put(v, "mem.used_bytes", used);
-        if (total > 0) {
-            put(v, "mem.used_pct", 100.0 * used / total);
+        LinuxHost.Memory memory = host.memory();
+        if (memory.total() > 0) {
+            long used = memory.total() - memory.available();
+            put(v, "mem.total_bytes", memory.total());
+            put(v, "mem.used_bytes", used);
+            put(v, "mem.used_pct", 100.0 * used / memory.total());
         }
-        put(v, "swap.total_bytes", swap.getSwapTotal());
-        put(v, "swap.used_bytes", swap.getSwapUsed());
-        for (Map.Entry<String, java.nio.file.FileStore> fs : stores.entrySet()) {
+        if (memory.swapTotal() >= 0 && memory.swapFree() >= 0) {
+            put(v, "swap.total_bytes", memory.swapTotal());
+            put(v, "swap.used_bytes", memory.swapTotal() - memory.swapFree());
+        }
+        for (Map.Entry<String, FileStore> fs : stores.entrySet()) {
             long t;
             long u;
             try {
                 t = fs.getValue().getTotalSpace();
                 u = t - fs.getValue().getUsableSpace();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 continue;
             }
             if (t <= 0) {
@@ -135,28 +120,28 @@ public final class MetricsCollector implements Runnable {
         }
         long now = System.nanoTime();
         double seconds = prevNetNanos == 0 ? 0 : (now - prevNetNanos) / 1e9;
-        for (NetworkIF n : interfaces) {
-            if (!n.updateAttributes()) {
+        Map<String, long[]> counters = host.networkCounters();
+        for (String iface : interfaces) {
+            long[] c = counters.get(iface);
+            if (c == null) {
                 continue;
             }
-            String name = "net." + Inventories.metricSegment(n.getName());
-            long rx = n.getBytesRecv();
-            long tx = n.getBytesSent();
-            put(v, name + ".rx_bytes", rx);
-            put(v, name + ".tx_bytes", tx);
-            long[] prev = prevNet.put(n.getName(), new long[]{rx, tx});
-            if (prev != null && seconds > 0 && rx >= prev[0] && tx >= prev[1]) {
-                put(v, name + ".rx_bytes_per_s", (rx - prev[0]) / seconds);
-                put(v, name + ".tx_bytes_per_s", (tx - prev[1]) / seconds);
+            String name = "net." + Inventories.metricSegment(iface);
+            put(v, name + ".rx_bytes", c[0]);
+            put(v, name + ".tx_bytes", c[1]);
+            long[] prev = prevNet.put(iface, c);
+            if (prev != null && seconds > 0 && c[0] >= prev[0] && c[1] >= prev[1]) {
+                put(v, name + ".rx_bytes_per_s", (c[0] - prev[0]) / seconds);
+                put(v, name + ".tx_bytes_per_s", (c[1] - prev[1]) / seconds);
             }
         }
         prevNetNanos = now;
-        double temp = hasTemperature ? sensors.getCpuTemperature() : Double.NaN;
-        if (temp > 0 && Double.isFinite(temp)) {
-            put(v, "temp.cpu_c", temp);
+        put(v, "temp.cpu_c", host.temperature(temperature));
+        int processes = host.processCount();
+        if (processes > 0) {
+            put(v, "proc.count", processes);
         }
-        put(v, "proc.count", os.getProcessCount());
-        put(v, "uptime.s", os.getSystemUptime());
+        put(v, "uptime.s", host.uptimeSeconds());
         return v;
     }
 
