@@ -116,6 +116,8 @@ export async function startStack() {
       `gateway.url = ws://127.0.0.1:8080`, `node.id = ${agentNode}`, `node.key-file = ${join(agentState, 'node.key')}`,
       `state.dir = ${join(agentState, 'state')}`, `demo-logs.dirs = ${join(agentState, 'logs')}`, 'journal.mode = off',
       'docker.mode = off', `update.install-dir = ${join(agentState, 'install')}`, 'heartbeat.interval-ms = 5000',
+      // refused as unknown if it connects before the gateway has read its registration: retry soon, not in 5 min
+      'connection.refused-backoff-ms = 1000',
       ...(reg.agentConfig.updatePublicKey ? [`update.public-key = ${reg.agentConfig.updatePublicKey}`] : []), '',
     ].join('\n'));
     const agentDir = join(root, 'agent/target');

@@ -140,7 +140,7 @@ class AgentIT {
         AgentFixture f = start(x -> { });
 
         // When a command outlives its timeout
-        Command.Exec cmd = exec(f, "echo started; sleep 60", 500);
+        Command.Exec cmd = exec(f, "echo started; sleep 60", 3000);
         gateway.send(cmd);
 
         // Then it is killed and reported failed

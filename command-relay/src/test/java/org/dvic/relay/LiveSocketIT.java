@@ -85,7 +85,9 @@ class LiveSocketIT {
         JsonNode completed = null;
         while (completed == null) {
             JsonNode event = live.next("event").path("event");
-            assertEquals(commandId, event.path("commandId").asText());
+            if (!commandId.equals(event.path("commandId").asText())) {
+                continue; // a late event of this operator's command in another test (the terminal's)
+            }
             if (event.path("type").asText().equals("command-output")) {
                 output.append(event.path("data").asText());
             } else if (event.path("type").asText().equals("command-completed")) {
@@ -201,9 +203,11 @@ class LiveSocketIT {
         int lines = 1000;
         long now = System.currentTimeMillis();
         for (int i = 0; i < lines; i++) {
-            if (i % 20 == 0) {
+            if (i % 5 == 0) {
                 producer.flush();
-                Thread.sleep(20); // a steady stream, not one burst: the reading client keeps up
+                // a steady stream (~7 MB/s), not one burst: the reading client keeps up even on a busy
+                // CI machine, while the one that never reads overflows its 64 messages within a second
+                Thread.sleep(20);
             }
             producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(stack.topic(Topics.LOGS),
                     node.toString().getBytes(), RelayTestSupport.CODEC.encode(new LogRecord(node, 1000 + i, now,

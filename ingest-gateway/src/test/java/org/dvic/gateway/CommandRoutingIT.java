@@ -6,6 +6,7 @@ import org.dvic.devstack.junit.TestStack;
 import org.dvic.gateway.GatewayTestSupport.Agent;
 import org.dvic.gateway.GatewayTestSupport.AgentClient;
 import org.dvic.gateway.GatewayTestSupport.Board;
+import org.dvic.gateway.command.FleetSessions;
 import org.dvic.protocol.event.Command;
 import org.dvic.protocol.event.CommandEvent;
 import org.dvic.protocol.event.Event;
@@ -81,8 +82,10 @@ class CommandRoutingIT {
         AgentClient onA = AgentClient.connect(gatewayA, one);
         AgentClient onB = AgentClient.connect(gatewayB, two);
         // (both instances must know about both sockets before deciding anything is undeliverable)
-        await().until(() -> GatewayTestSupport.eventsOf(stack, Topics.SESSIONS, one.nodeId()).size() == 1
-                && GatewayTestSupport.eventsOf(stack, Topics.SESSIONS, two.nodeId()).size() == 1);
+        // (read by each instance's session reader, not merely written to Kafka)
+        await().atMost(Duration.ofSeconds(20)).until(() -> java.util.stream.Stream.of(gatewayA, gatewayB)
+                .map(g -> g.getApplicationContext().getBean(FleetSessions.class))
+                .allMatch(f -> f.connectedAnywhere(one.nodeId()) && f.connectedAnywhere(two.nodeId())));
 
         // When a command is issued to each node, several times over
         List<Command.Exec> toOne = List.of(exec(one.nodeId(), "uptime"), exec(one.nodeId(), "df -h"), exec(one.nodeId(), "id"));

@@ -12,6 +12,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.dvic.devstack.junit.TestStack;
+import org.dvic.gateway.command.CommandRouter;
 import org.dvic.gateway.registry.NodeRegistry;
 import org.dvic.protocol.event.Event;
 import org.dvic.protocol.event.RegistryEntry;
@@ -58,7 +59,8 @@ public final class GatewayTestSupport {
         props.put("micronaut.server.host", "127.0.0.1");
         props.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, props);
-        await().atMost(Duration.ofSeconds(30)).until(() -> server.getApplicationContext().getBean(NodeRegistry.class).loaded());
+        await().atMost(Duration.ofSeconds(30)).until(() -> server.getApplicationContext().getBean(NodeRegistry.class).loaded()
+                && server.getApplicationContext().getBean(CommandRouter.class).ready());
         return server;
     }
 

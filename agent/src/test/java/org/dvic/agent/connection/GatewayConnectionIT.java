@@ -95,9 +95,9 @@ class GatewayConnectionIT {
 
     @Test
     void commandEventsDoNotWaitOutTheLinger() throws Exception {
-        // Given a connected agent with a long linger (2 s) that has just sent a batch
+        // Given a connected agent with a long linger (10 s) that has just sent a batch
         TestGateway g = gateway(0);
-        GatewayConnection c = connect(g, keys.getPrivate(), 60_000, 2_000);
+        GatewayConnection c = connect(g, keys.getPrivate(), 60_000, 10_000);
         sink.onUrgent(c::sendSoon);
         heartbeats(1);
         await().atMost(Duration.ofSeconds(5)).until(() -> g.events().size() == 1);
@@ -107,7 +107,7 @@ class GatewayConnectionIT {
                 CommandEvent.OutputStream.STDOUT, "hi\n"));
 
         // Then it reaches the gateway well before the linger would have let it go
-        await().atMost(Duration.ofMillis(1500)).until(() -> g.events().size() == 2);
+        await().atMost(Duration.ofSeconds(5)).until(() -> g.events().size() == 2);
     }
 
     @Test

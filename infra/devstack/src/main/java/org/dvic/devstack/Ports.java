@@ -19,15 +19,29 @@ public final class Ports {
     /**
      * {@code n} different free ports: each is held until all are chosen, since the kernel may hand
      * a port just released by {@link #free()} out again (Kafka then refused two listeners on one port).
+     * They are taken below the kernel's ephemeral range: an engine restarted on its port by a test
+     * (Kafka, Cassandra outages) must not find it taken by some client's outgoing connection meanwhile.
      */
     public static int[] free(int n) {
         List<ServerSocket> held = new ArrayList<>();
         try {
             int[] ports = new int[n];
-            for (int i = 0; i < n; i++) {
-                ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+            int low = 20_000;
+            int high = Math.max(low + 1_000, firstEphemeralPort());
+            for (int i = 0, tries = 0; i < n; tries++) {
+                if (tries > 10_000) {
+                    throw new IOException("no free port in " + low + "-" + (high - 1));
+                }
+                ServerSocket socket = new ServerSocket();
+                try {
+                    socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            java.util.concurrent.ThreadLocalRandom.current().nextInt(low, high)), 1);
+                } catch (IOException inUse) {
+                    socket.close();
+                    continue;
+                }
                 held.add(socket);
-                ports[i] = socket.getLocalPort();
+                ports[i++] = socket.getLocalPort();
             }
             return ports;
         } catch (IOException e) {
@@ -40,6 +54,16 @@ public final class Ports {
                     // released either way
                 }
             }
+        }
+    }
+
+    /** The first port of Linux's ephemeral range (32768 by default). */
+    private static int firstEphemeralPort() {
+        try {
+            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            return Integer.parseInt(range.trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 32_768;
         }
     }
 

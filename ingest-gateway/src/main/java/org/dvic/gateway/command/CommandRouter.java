@@ -5,8 +5,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.dvic.gateway.agent.AgentConnection;
@@ -29,6 +31,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Executors;
@@ -71,6 +74,8 @@ public final class CommandRouter implements AutoCloseable {
     private final Counter delivered;
     private final Counter undeliverable;
     private volatile boolean running = true;
+    /** The decider has joined its group: from here on, every command is decided by some instance. */
+    private volatile boolean deciderJoined;
 
     public CommandRouter(KafkaSettings kafka, TopicSettings topics, GatewaySettings gateway, AgentConnections connections,
                          NodeRegistry registry, FleetSessions sessions, BoardInbox boards, EventProducer producer,
@@ -100,10 +105,27 @@ public final class CommandRouter implements AutoCloseable {
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         this.decider = new KafkaConsumer<>(p);
-        this.decider.subscribe(List.of(commandsTopic));
+        this.decider.subscribe(List.of(commandsTopic), new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                deciderJoined = true; // called after every rebalance, even with no partitions for this instance
+            }
+        });
         this.deciderThread = new Thread(this::decideLoop, "dvic-gateway-command-decider");
         this.deciderThread.setDaemon(true);
         this.deciderThread.start();
+    }
+
+    /**
+     * Whether commands published from now on reach this instance's sockets and are decided (both
+     * readers start at the end of {@code dvic.commands}: a command from before is not replayed).
+     */
+    public boolean ready() {
+        return deciderJoined && delivery.caughtUp();
     }
 
     private Command decode(ConsumerRecord<byte[], byte[]> r) {
