@@ -34,6 +34,7 @@ public final class CommandAuditRepository {
     private final PreparedStatement outcome;
     private final PreparedStatement accepted;
     private final PreparedStatement byNode;
+    private final PreparedStatement one;
 
     public CommandAuditRepository(CqlSession session, String keyspace) {
         this.session = session;
@@ -48,6 +49,8 @@ public final class CommandAuditRepository {
         this.accepted = session.prepare("UPDATE " + keyspace + ".command_audit SET status = 'ACCEPTED'"
                 + " WHERE node_id = ? AND issued_at = ? AND command_id = ?");
         this.byNode = session.prepare("SELECT * FROM " + keyspace + ".command_audit WHERE node_id = ? LIMIT ?");
+        this.one = session.prepare("SELECT * FROM " + keyspace
+                + ".command_audit WHERE node_id = ? AND issued_at = ? AND command_id = ?");
     }
 
     /** One audit row. {@code status} is ISSUED until an outcome arrives. */
@@ -108,21 +111,27 @@ public final class CommandAuditRepository {
     public List<AuditEntry> byNode(UUID nodeId, int limit) {
         List<AuditEntry> entries = new ArrayList<>();
         for (Row row : session.execute(byNode.bind(nodeId, limit))) {
-            entries.add(new AuditEntry(row.getUuid("command_id"), nodeId, row.getInstant("issued_at").toEpochMilli(),
-                    row.getString("kind"), row.getString("issued_by"), row.getString("summary"),
-                    row.getInstant("expires_at").toEpochMilli(), row.getString("status"), row.getString("detail"),
-                    row.isNull("exit_code") ? null : row.getInt("exit_code"),
-                    row.isNull("finished_at") ? null : row.getInstant("finished_at").toEpochMilli()));
+            entries.add(entry(row));
         }
         return entries;
     }
 
+    /** One command's row, read by its full key (the index says where it is). */
     public Optional<AuditEntry> find(UUID commandId) {
         Row where = session.execute(locate.bind(commandId)).one();
         if (where == null) {
             return Optional.empty();
         }
-        return byNode(where.getUuid("node_id"), 10_000).stream().filter(e -> e.commandId().equals(commandId)).findFirst();
+        Row row = session.execute(one.bind(where.getUuid("node_id"), where.getInstant("issued_at"), commandId)).one();
+        return row == null ? Optional.empty() : Optional.of(entry(row));
+    }
+
+    private static AuditEntry entry(Row row) {
+        return new AuditEntry(row.getUuid("command_id"), row.getUuid("node_id"), row.getInstant("issued_at").toEpochMilli(),
+                row.getString("kind"), row.getString("issued_by"), row.getString("summary"),
+                row.getInstant("expires_at").toEpochMilli(), row.getString("status"), row.getString("detail"),
+                row.isNull("exit_code") ? null : row.getInt("exit_code"),
+                row.isNull("finished_at") ? null : row.getInstant("finished_at").toEpochMilli());
     }
 
     private static String kind(Command command) {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -163,6 +164,30 @@ class RepositoriesIT {
         entry = audit.find(pending).orElseThrow();
         assertEquals("ACCEPTED", entry.status());
         assertNull(entry.finishedAt());
+    }
+
+    @Test
+    void aCommandIsFoundByItsIdHoweverManyCameAfterItOnItsNode() {
+        // (a node that ran bulk operations for months: the lookup reads one row by its key, not the
+        // node's newest rows)
+        var audit = new CommandAuditRepository(session, ks);
+        UUID busy = UUID.randomUUID();
+        UUID first = UUID.randomUUID();
+        await(audit.recordIssued(new Command.Exec(first, busy, "alice", T, T + 60000, "uptime", 10000)));
+        List<java.util.concurrent.CompletableFuture<?>> writes = new ArrayList<>();
+        for (int i = 1; i <= 10_050; i++) {
+            writes.add(audit.recordIssued(new Command.Exec(UUID.randomUUID(), busy, "bob", T + i, T + 60000, "id", 10000))
+                    .toCompletableFuture());
+            if (writes.size() == 256) {
+                writes.forEach(java.util.concurrent.CompletableFuture::join);
+                writes.clear();
+            }
+        }
+        writes.forEach(java.util.concurrent.CompletableFuture::join);
+        var found = audit.find(first).orElseThrow();
+        assertEquals("uptime", found.summary());
+        assertEquals(busy, found.nodeId());
+        assertEquals("ISSUED", found.status());
     }
 
     @Test
