@@ -130,7 +130,7 @@ class AgentIT {
         // Then it ran once
         await().atMost(Duration.ofSeconds(10)).until(() -> received(CommandEvent.Completed.class).stream()
                 .anyMatch(c -> c.commandId().equals(cmd.commandId())));
-        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() ->
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(10)).until(() ->
                 text(cmd.commandId(), CommandEvent.OutputStream.STDOUT).equals("once\n"));
     }
 

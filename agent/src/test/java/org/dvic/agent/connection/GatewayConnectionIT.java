@@ -174,7 +174,7 @@ class GatewayConnectionIT {
 
         // Then it is refused once and does not hammer the gateway
         await().atMost(Duration.ofSeconds(5)).until(() -> g.refusedTokens() == 1);
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> g.refusedTokens() == 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> g.refusedTokens() == 1);
     }
 
     @Test
