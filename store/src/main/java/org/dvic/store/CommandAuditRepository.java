@@ -6,7 +6,7 @@ import com.datastax.oss.driver.api.core.cql.Row;
 import org.dvic.protocol.Nullable;
 import org.dvic.protocol.event.Command;
 import org.dvic.protocol.event.CommandEvent;
-import org.dvic.protocol.json.EventCodec;
+import org.dvic.protocol.json.EventTypes;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -90,8 +90,7 @@ public final class CommandAuditRepository {
                 return session.executeAsync(accepted.bind(nodeId, issuedAt, event.commandId())
                         .setQueryTimestamp(issuedStamp + 1)).thenApply(r -> true);
             }
-            String status = EventCodec.types().entrySet().stream().filter(e -> e.getValue() == event.getClass())
-                    .findFirst().orElseThrow().getKey().substring("command-".length()).toUpperCase();
+            String status = EventTypes.nameOf(event.getClass()).substring("command-".length()).toUpperCase();
             String detail = null;
             Integer exitCode = null;
             if (event instanceof CommandEvent.Undeliverable u) {
@@ -135,8 +134,7 @@ public final class CommandAuditRepository {
     }
 
     private static String kind(Command command) {
-        return EventCodec.types().entrySet().stream().filter(e -> e.getValue() == command.getClass())
-                .findFirst().orElseThrow().getKey();
+        return EventTypes.nameOf(command.getClass());
     }
 
     /** What the audit shows of a command: never terminal keystrokes (they may hold passwords). */

@@ -2,6 +2,7 @@ package org.dvic.protocol.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 
+import java.io.IOException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.UUID;
@@ -13,6 +14,12 @@ import java.util.UUID;
  */
 public final class JsonErrors {
     private JsonErrors() {
+    }
+
+    /** A document the parser could not read, as the contract violation on {@code $}. */
+    static ProtocolException unreadable(IOException e) {
+        return new ProtocolException("$", e instanceof JsonProcessingException syntax ? syntaxReason(syntax)
+                : "unreadable document: " + e.getMessage());
     }
 
     /** A parser failure in words: trailing content, duplicate field, invalid UTF-8 or where the JSON breaks. */

@@ -2,7 +2,6 @@ package org.dvic.protocol.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
 
@@ -50,10 +49,8 @@ public final class JsonValues {
                 throw new ProtocolException("$", "trailing content after the JSON document");
             }
             return value;
-        } catch (JsonProcessingException e) {
-            throw new ProtocolException("$", JsonErrors.syntaxReason(e));
         } catch (IOException e) {
-            throw new ProtocolException("$", "unreadable document: " + e.getMessage());
+            throw JsonErrors.unreadable(e);
         }
     }
 

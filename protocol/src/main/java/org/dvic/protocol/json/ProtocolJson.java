@@ -71,10 +71,8 @@ public final class ProtocolJson {
                 throw new ProtocolException("$", "empty document");
             }
             return node;
-        } catch (JsonProcessingException e) {
-            throw new ProtocolException("$", JsonErrors.syntaxReason(e));
         } catch (IOException e) {
-            throw new ProtocolException("$", "unreadable document: " + e.getMessage());
+            throw JsonErrors.unreadable(e);
         }
     }
 
