@@ -220,6 +220,10 @@ public class AgentSocket {
                 || producer.inFlight() >= settings.getMaxInFlightRecords()) {
             if (c.pause()) {
                 paused.add(c);
+                // Kafka may have completed every pending batch between the check above and the add,
+                // and those completions found nothing to resume: look again, or this socket would
+                // stay paused with nothing left to wake it (seen after a broker restart in ResilienceIT)
+                resumePaused();
             }
         }
     }
