@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.logging.Level;
@@ -140,7 +141,13 @@ public final class CommandRunner implements Consumer<Command>, Closeable {
         err.setDaemon(true);
         err.start();
         long timeout = Math.min(cmd.timeoutMs(), settings.maxExecTimeoutMs());
-        var killer = timers.schedule(() -> killTree(p), timeout, TimeUnit.MILLISECONDS);
+        // set before the kill: the shell may report its child "Killed" and exit while the kill is
+        // still under way, and cancel() of a running task succeeds, so only this flag tells a timeout
+        AtomicBoolean timedOut = new AtomicBoolean();
+        var killer = timers.schedule(() -> {
+            timedOut.set(true);
+            killTree(p);
+        }, timeout, TimeUnit.MILLISECONDS);
         out.copy(p.getInputStream(), CommandEvent.OutputStream.STDOUT);
         int code;
         try {
@@ -152,9 +159,9 @@ public final class CommandRunner implements Consumer<Command>, Closeable {
             fail(cmd.commandId(), "agent stopping");
             return;
         }
-        boolean timedOut = !killer.cancel(false) && !killer.isCancelled();
+        killer.cancel(false);
         long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        if (timedOut) {
+        if (timedOut.get()) {
             fail(cmd.commandId(), "timed out after " + timeout + " ms; killed");
         } else {
             complete(cmd.commandId(), code, ms);
