@@ -150,6 +150,12 @@ public class AgentSocket {
                 abbreviate(remote)));
         opened.increment();
         LOG.info("agent {} connected from {} (session {})", connection.nodeId(), remote, connection.sessionId());
+        // A revocation read between authenticate() and connections.put() found no socket to close;
+        // the registry is updated before its listeners run, so looking again after the put closes the gap.
+        KnownNode now = registry.find(connection.nodeId());
+        if (now == null || now.revoked()) {
+            revoked(connection.nodeId());
+        }
     }
 
     @OnMessage(maxPayloadLength = org.dvic.gateway.config.GatewaySettings.HARD_FRAME_LIMIT)
