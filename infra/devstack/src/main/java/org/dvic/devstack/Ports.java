@@ -3,12 +3,19 @@ package org.dvic.devstack;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports for engines started by tests, so tests never collide with a running local stack. */
 public final class Ports {
+    /** Where the kernel starts handing out ports for outgoing connections (read once). */
+    static final int FIRST_EPHEMERAL_PORT = firstEphemeralPort();
+
     private Ports() {
     }
 
@@ -27,15 +34,15 @@ public final class Ports {
         try {
             int[] ports = new int[n];
             int low = 20_000;
-            int high = Math.max(low + 1_000, firstEphemeralPort());
+            int high = Math.max(low + 1_000, FIRST_EPHEMERAL_PORT);
             for (int i = 0, tries = 0; i < n; tries++) {
                 if (tries > 10_000) {
                     throw new IOException("no free port in " + low + "-" + (high - 1));
                 }
                 ServerSocket socket = new ServerSocket();
                 try {
-                    socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(),
-                            java.util.concurrent.ThreadLocalRandom.current().nextInt(low, high)), 1);
+                    socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                            ThreadLocalRandom.current().nextInt(low, high)), 1);
                 } catch (IOException inUse) {
                     socket.close();
                     continue;
@@ -60,7 +67,7 @@ public final class Ports {
     /** The first port of Linux's ephemeral range (32768 by default). */
     private static int firstEphemeralPort() {
         try {
-            String range = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+            String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
             return Integer.parseInt(range.trim().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
             return 32_768;
